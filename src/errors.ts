@@ -23,8 +23,12 @@ export class UserError extends Error {
   describe(): string {
     const w = this.where;
     const parts: string[] = [];
-    if (w.file) parts.push(w.line !== undefined ? `${w.file}:${w.line}` : w.file);
-    if (w.column !== undefined) parts.push(`column ${JSON.stringify(String(w.column))}`);
+    const numericColumn = typeof w.column === 'number';
+    if (w.file) {
+      const line = w.line !== undefined ? `:${w.line}${numericColumn ? `:${w.column}` : ''}` : '';
+      parts.push(w.file + line);
+    }
+    if (w.column !== undefined && !numericColumn) parts.push(`column ${JSON.stringify(w.column)}`);
     if (w.key) parts.push(`key ${w.key}`);
     return parts.length > 0 ? `${parts.join(': ')}: ${this.message}` : this.message;
   }
@@ -68,14 +72,15 @@ export function editDistance(a: string, b: string): number {
 /** ` (did you mean "x"?)` when a candidate is close enough to `name`, else an empty string. */
 export function didYouMean(name: string, candidates: readonly string[]): string {
   let best = '';
-  let bestD = Infinity;
+  let bestScore = Infinity;
   for (const c of candidates) {
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
+    // Relative distance, so "y" does not suggest "x" but "taux" suggests "tau".
+    const score = d / Math.max(name.length, c.length);
+    if (d <= 3 && score <= 0.5 && score < bestScore) {
+      bestScore = score;
       best = c;
     }
   }
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return bestD <= limit ? ` (did you mean "${best}"?)` : '';
+  return best ? ` (did you mean "${best}"?)` : '';
 }

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../errors.js';
 import { log } from '../log.js';
 
-export const BACKENDS = ['auto', 'gpu', 'native', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
+import type { BackendChoice } from './kinds.js';
+
+export { BACKENDS, type BackendChoice } from './kinds.js';
 type Concrete = Exclude<BackendChoice, 'auto'>;
 
 const NATIVE_PACKAGE: Record<'gpu' | 'native', string> = {

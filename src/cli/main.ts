@@ -1,31 +1,17 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
-import { configureLogging, log, LOG_LEVELS, type LogLevel } from '../log.js';
-import { BACKENDS } from '../backend/index.js';
-
-/** Options every command accepts. */
-export interface CommonOptions {
-  backend: (typeof BACKENDS)[number];
-  logLevel: LogLevel;
-  quiet: boolean;
-}
-
-/** Adds the common options to a command (`--backend`, `--log-level`, `--quiet`). */
-export function withCommonOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('auto'))
-    .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('info'))
-    .option('-q, --quiet', 'only warnings and errors on stderr', false)
-    .hook('preAction', (_this, action) => {
-      const o = action.opts<CommonOptions>();
-      configureLogging({ level: o.logLevel, quiet: o.quiet });
-    });
-}
+import { log } from '../log.js';
+import { register as registerGenerate } from './generate.js';
+import { register as registerData } from './data.js';
+import { register as registerAllocate } from './allocate.js';
 
 type Register = (program: Command) => void;
 
+/** Every command, in the order `--help` lists them. */
+const COMMANDS: Register[] = [registerGenerate, registerData, registerAllocate];
+
 /** Builds the program; each command lives in its own file under src/cli/. */
-export async function buildProgram(): Promise<Command> {
+export function buildProgram(): Command {
   const program = new Command('bidfcl')
     .description(
       'Budget-constrained treatment allocation with decision-focused and bi-level (Bi-DFCL) uplift learning.',
@@ -33,12 +19,7 @@ export async function buildProgram(): Promise<Command> {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const modules: { register: Register }[] = await Promise.all([
-    import('./generate.js'),
-    import('./data.js'),
-    import('./allocate.js'),
-  ]);
-  for (const m of modules) m.register(program);
+  for (const register of COMMANDS) register(program);
   program.addHelpText(
     'after',
     `
@@ -54,7 +35,7 @@ Run "bidfcl <command> --help" for a command's options.`,
 
 /** The one exit point: maps user errors to exit code 2, bugs to 1. */
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return 0;
