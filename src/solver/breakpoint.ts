@@ -54,17 +54,8 @@ export function selectPrice(s: Scores, h: Hulls, room: number): PriceSelection {
     const [word, shift, bits] = LEVELS[level];
     const weight = new Float64Array(1 << bits);
     const count = new Float64Array(1 << bits);
+    const above = histogram(s, h, low, high, word === 1 ? HI : LO, shift, weight, count);
     const mask = (1 << bits) - 1;
-    let above = 0;
-    forEachSegment(s, h, (slope, dc) => {
-      if (slope > high) above += dc;
-      else if (slope >= low) {
-        f64[0] = slope;
-        const key = (u32[word === 1 ? HI : LO] >>> shift) & mask;
-        weight[key] += dc;
-        count[key]++;
-      }
-    });
     let bucket = -1;
     let cum = above;
     let lowest = -1;
@@ -95,14 +86,23 @@ export function selectPrice(s: Scores, h: Hulls, room: number): PriceSelection {
 function selectCollected(s: Scores, h: Hulls, low: number, high: number, room: number): PriceSelection {
   const slopes: number[] = [];
   const dcs: number[] = [];
+  const { n, m, rhat, chat } = s;
+  const { len, arms } = h;
   let above = 0;
-  forEachSegment(s, h, (slope, dc) => {
-    if (slope > high) above += dc;
-    else if (slope >= low) {
-      slopes.push(slope);
-      dcs.push(dc);
+  for (let i = 0, base = 0; i < n; i++, base += m) {
+    let a = arms[base];
+    for (let t = 1; t < len[i]; t++) {
+      const b = arms[base + t];
+      const slope = segmentSlope(rhat, chat, base, a, b);
+      const dc = chat[base + b] - chat[base + a];
+      if (slope > high) above += dc;
+      else if (slope >= low) {
+        slopes.push(slope);
+        dcs.push(dc);
+      }
+      a = b;
     }
-  });
+  }
   const order = slopes.map((_, k) => k).sort((a, b) => slopes[b] - slopes[a]);
   let cum = above;
   let lambda = low;
@@ -126,16 +126,40 @@ function fromWords(hi: number, lo: number): number {
   return f64[0];
 }
 
-/** Calls `visit(slope, Δc)` for every hull segment of every user. */
-function forEachSegment(s: Scores, h: Hulls, visit: (slope: number, dc: number) => void): void {
+/**
+ * Adds the Δc of every segment with slope in [low, high] to its bucket (bits of the slope's word `w`
+ * from `shift`) and returns the Δc total of the segments above `high`. Written out rather than with a
+ * visitor callback: this loop runs over every segment and is the solver's hot path.
+ */
+function histogram(
+  s: Scores,
+  h: Hulls,
+  low: number,
+  high: number,
+  w: number,
+  shift: number,
+  weight: Float64Array,
+  count: Float64Array,
+): number {
   const { n, m, rhat, chat } = s;
   const { len, arms } = h;
+  const mask = weight.length - 1;
+  let above = 0;
   for (let i = 0, base = 0; i < n; i++, base += m) {
     let a = arms[base];
     for (let t = 1; t < len[i]; t++) {
       const b = arms[base + t];
-      visit(segmentSlope(rhat, chat, base, a, b), chat[base + b] - chat[base + a]);
+      const slope = segmentSlope(rhat, chat, base, a, b);
+      const dc = chat[base + b] - chat[base + a];
+      if (slope > high) above += dc;
+      else if (slope >= low) {
+        f64[0] = slope;
+        const key = (u32[w] >>> shift) & mask;
+        weight[key] += dc;
+        count[key]++;
+      }
       a = b;
     }
   }
+  return above;
 }

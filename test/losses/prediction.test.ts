@@ -53,7 +53,7 @@ describe('predictionLoss', () => {
     const g = tf.tidy(() => {
       const b = makeLoggedBatch(T, R, C, 2);
       const c = tf.tensor2d(CHAT);
-      return tf.grad((r: tf.Tensor) => predictionLoss({ r: r as tf.Tensor2D, c }, b))(tf.tensor2d(RHAT)).arraySync();
+      return tf.grad((r: tf.Tensor) => predictionLoss({ r: r as tf.Tensor2D, c }, b))(tf.tensor2d(RHAT)).arraySync() as number[][];
     });
     // row0 logged 0: −2(2−1)/3; row1 logged 1: 0; row2 logged 1: −2(3−2)/3
     assert.deepEqual(g.map((row) => row.map((x) => Math.round(x * 1e6) / 1e6)), [[-0.666667, 0], [0, 0], [0, -0.666667]]);
@@ -101,7 +101,7 @@ describe('pseudoLabelLoss', () => {
       const c = tf.tensor2d(CHAT);
       const gt = tf.grad((r: tf.Tensor) => pseudoLabelLoss({ r: r as tf.Tensor2D, c }, teacher, { r: tf.tensor2d(WR), c: wc }, b))(tf.tensor2d(RHAT));
       const gw = tf.grad((w: tf.Tensor) => pseudoLabelLoss(heads(RHAT, CHAT), teacher, { r: w as tf.Tensor2D, c: wc }, b))(tf.tensor2d(WR));
-      return [gt.arraySync(), gw.arraySync()];
+      return [gt.arraySync() as number[][], gw.arraySync() as number[][]];
     });
     // ∂/∂r̂_01 = −2(r_cf − r̂)/n = −2·0.5/3 (not −2·0.5·w/3: the target part is a constant)
     assert.ok(Math.abs(gTarget[0][1] + 1 / 3) < 1e-6, String(gTarget[0][1]));
