@@ -46,7 +46,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('generate')
-      .description('write a synthetic OBS/RCT benchmark with every potential outcome (obs.csv, rct_*.csv, dataset.json)')
+      .description('write a synthetic OBS/RCT benchmark with all potential outcomes (obs.csv, rct_*.csv, dataset.json)')
       .requiredOption('--out <dir>', 'output folder')
       .option('--seed <S>', `random seed; same seed and knobs ⇒ identical files (default ${d.seed})`, number)
       .option('--arms <M>', `number of arms, arm 0 = control (default ${d.arms})`, number)
@@ -54,14 +54,16 @@ export function register(program: Command): void {
       .option('--obs <N>', `rows of logged observational data (default ${d.obs})`, number)
       .option('--rct <N>', `rows of randomized data, split into train/val/test (default ${d.rct})`, number)
       .option('--rct-split <a,b,c>', `RCT train,val,test shares (default ${d.rctSplit.join(',')})`, numberList)
-      .option('--rct-propensities <p0,p1,...>', 'RCT arm probabilities, written as a p column (default uniform)', numberList)
-      .option('--bias <S>', `strength of the OBS logging policy's selection, 0 = random (default ${d.bias})`, number)
-      .addOption(new Option('--bias-kind <kind>', `what the logging policy selects on (default ${d.biasKind})`).choices(BIAS_KINDS))
-      .option('--bias-sign <s>', `+1: big incentives to high scores, -1: to low ones (default ${d.biasSign})`, sign)
-      .option('--base-complexity <X>', `size of the wiggly, interaction-heavy part of base revenue (default ${d.baseComplexity})`, number)
-      .option('--uplift-tail <X>', `log-normal sd of uplift across individuals, 0..3 (default ${d.upliftTail})`, number)
+      .option('--rct-propensities <p0,...>', 'RCT arm probabilities, written in a p column (default uniform)', numberList)
+      .option('--bias <S>', `strength of the OBS logging policy's selection, 0 = none (default ${d.bias})`, number)
+      .addOption(
+        new Option('--bias-kind <kind>', `what the logging policy selects on (default ${d.biasKind})`).choices(BIAS_KINDS),
+      )
+      .option('--bias-sign <s>', `+1: large arms to high scores, -1: to low ones (default ${d.biasSign})`, sign)
+      .option('--base-complexity <X>', `weight of the wiggly base revenue (default ${d.baseComplexity})`, number)
+      .option('--uplift-tail <X>', `log-normal sd of uplift, 0..3 (default ${d.upliftTail})`, number)
       .addOption(new Option('--outcome <kind>', `outcome noise kind (default ${d.outcome})`).choices(OUTCOME_KINDS))
-      .option('--base-rate <X>', 'mean control revenue; for binary the conversion rate (default 1; binary 0.02)', number)
+      .option('--base-rate <X>', 'mean control revenue, for binary its conversion rate (default 1; binary 0.02)', number)
       .option('--noise <X>', `gaussian: sd of revenue noise (default ${d.noise})`, number)
       .option('--cost-noise <X>', `gaussian: coefficient of variation of cost noise (default ${d.costNoise})`, number)
       .addHelpText(

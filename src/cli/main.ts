@@ -4,11 +4,14 @@ import { log } from '../log.js';
 import { register as registerGenerate } from './generate.js';
 import { register as registerData } from './data.js';
 import { register as registerAllocate } from './allocate.js';
+import { register as registerTrain } from './train.js';
+import { register as registerEvaluate } from './evaluate.js';
+import { register as registerPredict } from './predict.js';
 
 type Register = (program: Command) => void;
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Register[] = [registerGenerate, registerData, registerAllocate];
+const COMMANDS: Register[] = [registerGenerate, registerData, registerTrain, registerEvaluate, registerPredict, registerAllocate];
 
 /** Builds the program; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, parse as parseYaml, stringify, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, UsageError, didYouMean } from '../errors.js';
-import { ConfigSchema, type Config } from './schema.js';
+import { ConfigSchema, type Config, type RawConfig } from './schema.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -139,7 +139,7 @@ function unwrap(schema: unknown, value: unknown): unknown {
 }
 
 /** Fills method ids, checks cross-references and makes data paths absolute (relative to the config). */
-function resolveConfig(file: string, config: Config, fail: (path: Path, msg: string) => ConfigError): Config {
+function resolveConfig(file: string, config: RawConfig, fail: (path: Path, msg: string) => ConfigError): Config {
   const base = dirname(resolve(file));
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
   const data = {

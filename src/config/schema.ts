@@ -139,5 +139,8 @@ export const ConfigSchema = z
   })
   .describe('a bidfcl experiment');
 
-export type Config = z.infer<typeof ConfigSchema>;
-export type MethodConfig = z.infer<typeof MethodSchema>;
+/** What the schema yields; the loader then fills method ids and makes paths absolute → Config. */
+export type RawConfig = z.infer<typeof ConfigSchema>;
+/** A method with its id resolved (default: kind, or tsm-sl-<data>). */
+export type MethodConfig = z.infer<typeof MethodSchema> & { id: string };
+export type Config = Omit<RawConfig, 'methods'> & { methods: MethodConfig[] };

@@ -7,32 +7,60 @@
  * total, taken in decreasing slope order, first exceeds the room B − minSpend.
  *
  * Selection is a radix select on the IEEE-754 bits of the slopes (positive doubles order like their bit
- * patterns): one pass histograms Δc by the top 20 bits, the bucket where the running total crosses the
- * room is kept, and further passes refine it by the next bits until the bucket holds at most
- * COLLECT_LIMIT segments; those are collected and sorted. Continuous scores need two passes; identical
- * slopes at most five.
+ * patterns): a histogram of Δc by the top 19 bits (filled while the hulls are built), the bucket where
+ * the running total crosses the room is kept, and further passes refine it by the next bits until the
+ * bucket holds at most COLLECT_LIMIT segments; those are collected and sorted. Continuous scores need
+ * one extra pass over the hulls; identical slopes at most four.
  *
  * Complexity: O(S) per pass for S ≤ N·(M−1) segments, plus O(K log K) for the K ≤ 65,536 collected.
  * Memory: 8 MB of histograms and the collected segments; slopes are recomputed, never stored.
  */
-import { segmentSlope, type Hulls } from './hull.js';
+import { fromWords, highWord, lowWord } from './float-bits.js';
+import { segmentSlope, type Hulls, type SegmentSink } from './hull.js';
 import type { Scores } from './scores.js';
 
 const COLLECT_LIMIT = 1 << 16;
 
 /** Radix levels over the two 32-bit words of a double: [word (1 = high), shift, bits]. */
 const LEVELS: readonly (readonly [number, number, number])[] = [
-  [1, 12, 19], // sign (always 0) | exponent | top 8 mantissa bits: the sign bit needs no bucket
+  [1, 12, 19], // exponent and top 8 mantissa bits; the sign bit is always 0
   [1, 0, 12],
   [0, 16, 16],
   [0, 0, 16],
 ];
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-// Typed arrays use the platform's byte order; index of the high word of a double in u32.
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const LO = 1 - HI;
+/** Δc per bucket of slope bits, for the slopes in [low, high]; Δc above `high` is summed apart. */
+export class SlopeHistogram implements SegmentSink {
+  readonly weight: Float64Array;
+  readonly count: Float64Array;
+  above = 0;
+  private readonly high32: boolean;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  /** Level 0 with the full range is the one hull building fills. */
+  constructor(
+    readonly level = 0,
+    readonly low = 0,
+    readonly high = Infinity,
+  ) {
+    const [word, shift, bits] = LEVELS[level];
+    this.high32 = word === 1;
+    this.shift = shift;
+    this.mask = (1 << bits) - 1;
+    this.weight = new Float64Array(1 << bits);
+    this.count = new Float64Array(1 << bits);
+  }
+
+  add(slope: number, dc: number): void {
+    if (slope > this.high) this.above += dc;
+    else if (slope >= this.low) {
+      const key = ((this.high32 ? highWord(slope) : lowWord(slope)) >>> this.shift) & this.mask;
+      this.weight[key] += dc;
+      this.count[key]++;
+    }
+  }
+}
 
 export interface PriceSelection {
   /** The smallest price at which the Lagrangian spend fits the budget. */
@@ -42,24 +70,17 @@ export interface PriceSelection {
 }
 
 /**
- * Finds λ* for `room` = B − Σ_i min_j ĉ_ij ≥ 0 of budget left once every user is on their cheapest arm.
- * Returns λ* = 0 when every upgrade fits.
+ * Finds λ* for `room` = B − Σ_i min_j ĉ_ij ≥ 0, the budget left once every user is on their cheapest
+ * arm, given the level-0 histogram of all segments. Returns λ* = 0 when every upgrade fits.
  */
-export function selectPrice(s: Scores, h: Hulls, room: number): PriceSelection {
-  // The numeric range [low, high] of the slopes still in play, and the bits fixed so far.
-  const fixed = [0, 0];
-  let low = 0;
-  let high = Infinity;
-  for (let level = 0; level < LEVELS.length; level++) {
-    const [word, shift, bits] = LEVELS[level];
-    const weight = new Float64Array(1 << bits);
-    const count = new Float64Array(1 << bits);
-    const above = histogram(s, h, low, high, word === 1 ? HI : LO, shift, weight, count);
-    const mask = (1 << bits) - 1;
+export function selectPrice(s: Scores, h: Hulls, room: number, first: SlopeHistogram): PriceSelection {
+  const fixed = [0, 0]; // bits of the slope fixed so far: [low word, high word]
+  for (let hist = first; ; ) {
+    const { weight, count } = hist;
     let bucket = -1;
-    let cum = above;
     let lowest = -1;
-    for (let k = mask; k >= 0; k--) {
+    let cum = hist.above;
+    for (let k = weight.length - 1; k >= 0; k--) {
       if (count[k] === 0) continue;
       lowest = k;
       if (cum + weight[k] > room) {
@@ -68,45 +89,31 @@ export function selectPrice(s: Scores, h: Hulls, room: number): PriceSelection {
       }
       cum += weight[k];
     }
-    if (lowest < 0 || (bucket < 0 && level === 0)) return { lambda: 0, upgradeSpend: cum };
+    if (lowest < 0 || (bucket < 0 && hist.level === 0)) return { lambda: 0, upgradeSpend: cum };
     // Deeper levels re-add the same Δc in another order; if rounding loses the crossing, the lowest
     // bucket is the feasible choice.
     if (bucket < 0) bucket = lowest;
+    const [word, shift] = LEVELS[hist.level];
     fixed[word] = (fixed[word] | (bucket << shift)) >>> 0;
     const open = (1 << shift) - 1; // lower bits of this word still free
-    low = fromWords(fixed[1], fixed[0]);
-    high = word === 1 ? fromWords((fixed[1] | open) >>> 0, 0xffffffff) : fromWords(fixed[1], (fixed[0] | open) >>> 0);
-    if (level === LEVELS.length - 1) return { lambda: low, upgradeSpend: cum };
+    const low = fromWords(fixed[1], fixed[0]);
+    const high = word === 1 ? fromWords((fixed[1] | open) >>> 0, 0xffffffff) : fromWords(fixed[1], (fixed[0] | open) >>> 0);
+    if (hist.level === LEVELS.length - 1) return { lambda: low, upgradeSpend: cum };
     if (count[bucket] <= COLLECT_LIMIT) return selectCollected(s, h, low, high, room);
+    hist = new SlopeHistogram(hist.level + 1, low, high);
+    visitSegments(s, h, hist);
   }
-  throw new Error('unreachable: the last radix level always returns');
 }
 
 /** Collects the segments with slopes in [low, high] and finds the crossing among them exactly. */
 function selectCollected(s: Scores, h: Hulls, low: number, high: number, room: number): PriceSelection {
-  const slopes: number[] = [];
-  const dcs: number[] = [];
-  const { n, m, rhat, chat } = s;
-  const { len, arms } = h;
-  let above = 0;
-  for (let i = 0, base = 0; i < n; i++, base += m) {
-    let a = arms[base];
-    for (let t = 1; t < len[i]; t++) {
-      const b = arms[base + t];
-      const slope = segmentSlope(rhat, chat, base, a, b);
-      const dc = chat[base + b] - chat[base + a];
-      if (slope > high) above += dc;
-      else if (slope >= low) {
-        slopes.push(slope);
-        dcs.push(dc);
-      }
-      a = b;
-    }
-  }
+  const collected = new Collector(low, high);
+  visitSegments(s, h, collected);
+  const { slopes, dcs } = collected;
   const order = slopes.map((_, k) => k).sort((a, b) => slopes[b] - slopes[a]);
-  let cum = above;
-  let lambda = low;
+  let cum = collected.above;
   let before = cum;
+  let lambda = low;
   for (let k = 0; k < order.length; ) {
     // Segments with equal slopes switch together: sum the whole group.
     lambda = slopes[order[k]];
@@ -120,46 +127,34 @@ function selectCollected(s: Scores, h: Hulls, low: number, high: number, room: n
   return { lambda, upgradeSpend: before };
 }
 
-function fromWords(hi: number, lo: number): number {
-  u32[HI] = hi;
-  u32[LO] = lo;
-  return f64[0];
+class Collector implements SegmentSink {
+  readonly slopes: number[] = [];
+  readonly dcs: number[] = [];
+  above = 0;
+  constructor(
+    private readonly low: number,
+    private readonly high: number,
+  ) {}
+
+  add(slope: number, dc: number): void {
+    if (slope > this.high) this.above += dc;
+    else if (slope >= this.low) {
+      this.slopes.push(slope);
+      this.dcs.push(dc);
+    }
+  }
 }
 
-/**
- * Adds the Δc of every segment with slope in [low, high] to its bucket (bits of the slope's word `w`
- * from `shift`) and returns the Δc total of the segments above `high`. Written out rather than with a
- * visitor callback: this loop runs over every segment and is the solver's hot path.
- */
-function histogram(
-  s: Scores,
-  h: Hulls,
-  low: number,
-  high: number,
-  w: number,
-  shift: number,
-  weight: Float64Array,
-  count: Float64Array,
-): number {
+/** Hands every hull segment of every user to `sink`. */
+function visitSegments(s: Scores, h: Hulls, sink: SegmentSink): void {
   const { n, m, rhat, chat } = s;
   const { len, arms } = h;
-  const mask = weight.length - 1;
-  let above = 0;
   for (let i = 0, base = 0; i < n; i++, base += m) {
     let a = arms[base];
     for (let t = 1; t < len[i]; t++) {
       const b = arms[base + t];
-      const slope = segmentSlope(rhat, chat, base, a, b);
-      const dc = chat[base + b] - chat[base + a];
-      if (slope > high) above += dc;
-      else if (slope >= low) {
-        f64[0] = slope;
-        const key = (u32[w] >>> shift) & mask;
-        weight[key] += dc;
-        count[key]++;
-      }
+      sink.add(segmentSlope(rhat, chat, base, a, b), chat[base + b] - chat[base + a]);
       a = b;
     }
   }
-  return above;
 }

@@ -3,13 +3,14 @@
  * total budget B, with the optimal Lagrange price found exactly rather than to an ε.
  *
  * Steps, each a pass over the users:
- *   1. profile   validate the inputs; minimum spend Σ_i min_j ĉ_ij; spend of the best-revenue arms.
- *   2. hulls     each user's upper convex hull of (ĉ, r̂): the only arms a price can choose (hull.ts).
- *   3. price     λ* = the smallest λ whose Lagrangian spend fits B, by radix selection over the hull
- *                slopes (breakpoint.ts): 2 passes for continuous scores, at most 5.
- *   4. choose    every user's vertex at λ*, the cheaper one on ties, so the spend fits B.
- *   5. fill      (optional) upgrade users by incremental ROI while the leftover budget allows (fill.ts).
- *   6. certify   the dual bound G(λ*) = λ*B + Σ_i max_j (r̂_ij − λ* ĉ_ij) ≥ any feasible revenue.
+ *   1. hulls     each user's upper convex hull of (ĉ, r̂): the only arms a price can choose (hull.ts);
+ *                the same pass validates the inputs, sums the minimum spend Σ_i min_j ĉ_ij and the spend
+ *                of the best-revenue arms, and histograms the hull slopes for step 2.
+ *   2. price     λ* = the smallest λ whose Lagrangian spend fits B, by radix selection over the hull
+ *                slopes (breakpoint.ts): one more pass over the hulls for continuous scores, at most four.
+ *   3. choose    every user's vertex at λ*, the cheaper one on ties, so the spend fits B.
+ *   4. fill      (optional) upgrade users by incremental ROI while the leftover budget allows (fill.ts).
+ *   5. certify   the dual bound G(λ*) = λ*B + Σ_i max_j (r̂_ij − λ* ĉ_ij) ≥ any feasible revenue.
  * G(λ*) is the LP optimum; with fill the gap G(λ*) − revenue is below one user's revenue step on
  * its hull, so at most max_ij r̂_ij − min_ij r̂_ij (max r̂ when r̂ ≥ 0).
  *
@@ -20,9 +21,9 @@
 import { AllocationError } from '../errors.js';
 import { buildHulls, chooseOnHulls } from './hull.js';
 import { allocationTotal, argmaxArms, dualValue } from './lagrangian.js';
-import { selectPrice } from './breakpoint.js';
+import { selectPrice, SlopeHistogram } from './breakpoint.js';
 import { fillBudget } from './fill.js';
-import { profileScores, type Scores } from './scores.js';
+import { checkShape, type Scores } from './scores.js';
 
 export interface ExactOptions {
   /** Spend the leftover budget on the best remaining upgrades (default true). */
@@ -54,7 +55,11 @@ export interface ExactResult {
  * or negative cost, and AllocationError for a budget below Σ_i min_j ĉ_ij, naming that minimum.
  */
 export function solveExact(s: Scores, budget: number, opts: ExactOptions = {}): ExactResult {
-  const { minSpend, bestRevenueSpend, maxRhat } = profileScores(s);
+  checkShape(s);
+  // Validation, the profile, the hulls and the first selection histogram share one pass over the scores.
+  const firstHistogram = new SlopeHistogram();
+  const hulls = buildHulls(s, firstHistogram);
+  const { minSpend, bestRevenueSpend, maxRhat } = hulls;
   if (!Number.isFinite(budget)) throw new AllocationError(`budget must be a finite number, got ${budget}`);
   if (budget < minSpend) {
     const perCapita = s.n > 0 ? ` (${minSpend / s.n} per user)` : '';
@@ -72,8 +77,7 @@ export function solveExact(s: Scores, budget: number, opts: ExactOptions = {}): 
     spend = allocationTotal(s.chat, s.m, allocation);
     revenue = allocationTotal(s.rhat, s.m, allocation);
   } else {
-    const hulls = buildHulls(s);
-    lambda = selectPrice(s, hulls, budget - minSpend).lambda;
+    lambda = selectPrice(s, hulls, budget - minSpend, firstHistogram).lambda;
     const pos = new Uint8Array(s.n);
     ({ spend, revenue } = chooseOnHulls(s, hulls, lambda, pos, allocation));
     if (opts.fill ?? true) {

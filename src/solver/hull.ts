@@ -8,10 +8,10 @@
  * slope > λ. Slopes are never stored: every caller recomputes them with `segmentSlope`, the same f64
  * expression, so all passes agree bit for bit.
  *
- * Complexity: O(N · M²) worst case (insertion sort of each row's M arms, M ≤ 8 in practice), one pass
- * over the matrices. Memory: N·M + N bytes.
+ * Complexity: O(N · M²) worst case (insertion sort of each row's M arms, M ≤ 8 in practice; O(N · M) when
+ * costs already rise with the arm index), one pass over the matrices. Memory: N·M + N bytes.
  */
-import type { Matrix, Scores } from './scores.js';
+import { badValue, type Matrix, type ScoreProfile, type Scores } from './scores.js';
 
 export interface Hulls {
   n: number;
@@ -22,59 +22,83 @@ export interface Hulls {
   arms: Uint8Array;
 }
 
+/** Receives every hull segment once, as it is built (the price selection's first histogram). */
+export interface SegmentSink {
+  add(slope: number, dc: number): void;
+}
+
 /**
- * Builds every user's hull. The first vertex is the cheapest arm (highest r̂ among equally cheap ones,
- * then the lowest index); later vertices strictly increase in cost and revenue; collinear points are
- * dropped (they tie with their neighbours at the same λ). Inputs must be finite (see `profileScores`).
+ * Builds every user's hull, validating the inputs and profiling them in the same pass (see
+ * `profileScores`: it throws the same ScoreValueError for the first bad value). The first vertex is the
+ * cheapest arm (highest r̂ among equally cheap ones, then the lowest index); later vertices strictly
+ * increase in cost and revenue; collinear points are dropped (they tie with their neighbours at the same
+ * λ). Every final segment is handed to `sink`.
  */
-export function buildHulls(s: Scores): Hulls {
+export function buildHulls(s: Scores, sink: SegmentSink): Hulls & ScoreProfile {
   const { n, m, rhat, chat } = s;
   const len = new Uint8Array(n);
   const arms = new Uint8Array(n * m);
   const order = new Int32Array(m);
-  const cc = new Float64Array(m);
-  const rr = new Float64Array(m);
   const slope = new Float64Array(m);
+  let minSpend = 0;
+  let bestRevenueSpend = 0;
+  let maxRhat = -Infinity;
   for (let i = 0, base = 0; i < n; i++, base += m) {
     // Order arms by (cost ascending, revenue descending, index ascending): insertion sort, m is small.
+    let best = base;
     for (let j = 0; j < m; j++) {
       const c = chat[base + j];
       const r = rhat[base + j];
+      if (!(c >= 0 && c < Infinity && r - r === 0)) throw badValue(i, j, r, c);
+      if (r > rhat[best]) best = base + j;
       let k = j;
       while (k > 0) {
         const o = order[k - 1];
-        if (cc[o] < c || (cc[o] === c && rr[o] >= r)) break;
+        const co = chat[base + o];
+        if (co < c || (co === c && rhat[base + o] >= r)) break;
         order[k] = o;
         k--;
       }
       order[k] = j;
-      cc[j] = c;
-      rr[j] = r;
     }
-    // Monotone chain over the upper-left part of the hull.
+    // Monotone chain over the rising part of the upper hull.
     let top = 0;
+    let lastR = -Infinity;
+    let lastC = 0;
     for (let k = 0; k < m; k++) {
       const j = order[k];
-      if (top > 0) {
-        const last = arms[base + top - 1];
-        // Dominated: no more revenue than a vertex that costs no more (this also skips equal costs).
-        if (rr[j] <= rr[last]) continue;
-      }
-      let s = 0;
+      const r = rhat[base + j];
+      const c = chat[base + j];
+      // Dominated: no more revenue than a vertex that costs no more (this also skips equal costs).
+      if (r <= lastR) continue;
+      let sl = 0;
       while (top > 0) {
-        const last = arms[base + top - 1];
-        s = (rr[j] - rr[last]) / (cc[j] - cc[last]);
+        sl = (r - lastR) / (c - lastC);
         // The last vertex lies on or under the chord from its predecessor to j: drop it.
-        if (top >= 2 && s >= slope[top - 1]) top--;
-        else break;
+        if (top < 2 || sl < slope[top - 1]) break;
+        top--;
+        const prev = arms[base + top - 1];
+        lastR = rhat[base + prev];
+        lastC = chat[base + prev];
       }
-      slope[top] = s;
+      slope[top] = sl;
       arms[base + top] = j;
       top++;
+      lastR = r;
+      lastC = c;
     }
     len[i] = top;
+    let a = arms[base];
+    for (let t = 1; t < top; t++) {
+      const b = arms[base + t];
+      sink.add(slope[t], chat[base + b] - chat[base + a]);
+      a = b;
+    }
+    minSpend += chat[base + arms[base]];
+    bestRevenueSpend += chat[best];
+    if (rhat[best] > maxRhat) maxRhat = rhat[best];
   }
-  return { n, m, len, arms };
+  return { n, m, len, arms, minSpend, bestRevenueSpend, maxRhat };
 }
 
 /**

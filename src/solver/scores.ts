@@ -47,13 +47,8 @@ export interface ScoreProfile {
  * ScoreValueError for the first bad value in row order.
  */
 export function profileScores(s: Scores): ScoreProfile {
+  checkShape(s);
   const { n, m, rhat, chat } = s;
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 1 || m > MAX_ARMS) {
-    throw new AllocationError(`need n ≥ 0 users and 1..${MAX_ARMS} arms, got n = ${n}, m = ${m}`);
-  }
-  if (rhat.length !== n * m || chat.length !== n * m) {
-    throw new AllocationError(`score matrices must hold n·m = ${n * m} values, got ${rhat.length} and ${chat.length}`);
-  }
   let minSpend = 0;
   let bestRevenueSpend = 0;
   let maxRhat = -Infinity;
@@ -64,7 +59,7 @@ export function profileScores(s: Scores): ScoreProfile {
       const r = rhat[k];
       const c = chat[k];
       // One combined test keeps the hot loop cheap; the slow path says which value is wrong.
-      if (!(c >= 0 && c < Infinity && r - r === 0)) throw describeBad(i, k - base, r, c);
+      if (!(c >= 0 && c < Infinity && r - r === 0)) throw badValue(i, k - base, r, c);
       if (c < cMin) cMin = c;
       if (r > rhat[best]) best = k;
     }
@@ -75,7 +70,19 @@ export function profileScores(s: Scores): ScoreProfile {
   return { minSpend, bestRevenueSpend, maxRhat };
 }
 
-function describeBad(i: number, j: number, r: number, c: number): ScoreValueError {
+/** Throws AllocationError unless 1 ≤ m ≤ 256, n ≥ 0 and both matrices hold n·m values. */
+export function checkShape(s: Scores): void {
+  const { n, m, rhat, chat } = s;
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 1 || m > MAX_ARMS) {
+    throw new AllocationError(`need n ≥ 0 users and 1..${MAX_ARMS} arms, got n = ${n}, m = ${m}`);
+  }
+  if (rhat.length !== n * m || chat.length !== n * m) {
+    throw new AllocationError(`score matrices must hold n·m = ${n * m} values, got ${rhat.length} and ${chat.length}`);
+  }
+}
+
+/** The error for a row that failed the combined check: user i (0-based), arm j. */
+export function badValue(i: number, j: number, r: number, c: number): ScoreValueError {
   if (!Number.isFinite(r)) return new ScoreValueError(i + 1, j, 'revenue', `is not a finite number (${r})`);
   if (!Number.isFinite(c)) return new ScoreValueError(i + 1, j, 'cost', `is not a finite number (${c})`);
   return new ScoreValueError(i + 1, j, 'cost', `is negative (${c})`);

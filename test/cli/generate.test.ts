@@ -14,7 +14,8 @@ describe('bidfcl generate', () => {
   it('writes byte-identical files for the same seed, different ones for another seed', () => {
     const run = (name: string, seed: string): string => {
       const out = join(root, name);
-      const r = runCli(['generate', '--out', out, '--seed', seed, ...SMALL, '--bias-kind', 'hidden', '--outcome', 'poisson']);
+      const args = ['--seed', seed, ...SMALL, '--bias-kind', 'hidden', '--outcome', 'poisson'];
+      const r = runCli(['generate', '--out', out, ...args]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /obs\.csv\s+1500 rows/);
       assert.match(r.stdout, /rct_test\.csv\s+100 rows/);

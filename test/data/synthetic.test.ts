@@ -8,9 +8,11 @@ import { resolveKnobs, type SyntheticKnobs } from '../../src/data/synthetic/knob
 import { outcomeModel } from '../../src/data/synthetic/outcomes.js';
 import { World } from '../../src/data/synthetic/world.js';
 import { UsageError } from '../../src/errors.js';
+import { configureLogging } from '../../src/log.js';
 import { Rng } from '../../src/util/rng.js';
 import { tempDir } from '../helpers/cli.js';
 
+configureLogging({ quiet: true });
 const root = tempDir('bidfcl-synthetic-');
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -95,7 +97,9 @@ describe('generateSynthetic', () => {
     const b = await gen({ seed: 5, obs: 3000, rct: 900 });
     const c = await gen({ seed: 6, obs: 3000, rct: 900 });
     for (const f of FILES) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} identical`);
-    for (const f of FILES.slice(0, 4)) assert.ok(!readFileSync(join(a, f)).equals(readFileSync(join(c, f))), `${f} differs`);
+    for (const f of FILES.slice(0, 4)) {
+      assert.ok(!readFileSync(join(a, f)).equals(readFileSync(join(c, f))), `${f} differs`);
+    }
   });
 
   it('writes the documented columns, row counts, ids and every knob in dataset.json', async () => {
@@ -118,7 +122,7 @@ describe('generateSynthetic', () => {
     assert.deepEqual(manifest.knobs.rct_split, [0.5, 0.3, 0.2]);
     assert.equal(manifest.files.rct_val.rows, 12);
     assert.deepEqual(manifest.files.obs.columns, expected);
-    assert.match(manifest.command, /^bidfcl generate --seed 11 --arms 3 --features 5 --obs 100 --rct 40 --rct-split 0.5,0.3,0.2 /);
+    assert.match(manifest.command, /^bidfcl generate --seed 11 --arms 3 --features 5 --obs 100 --rct 40 --rct-split 0.5,/);
   });
 
   it('writes features as their float32 round-trip text', async () => {
@@ -184,7 +188,8 @@ describe('generateSynthetic', () => {
       for (const [y, truth] of [['r', 'r_'], ['c', 'c_']] as const) {
         const draws = obs.col(y);
         const expected = atLoggedArm(obs, truth, 4);
-        const allowed = outcome === 'binary' ? (v: number) => v === 0 || v === 1 : (v: number) => Number.isInteger(v) && v >= 0;
+        const allowed =
+          outcome === 'binary' ? (v: number) => v === 0 || v === 1 : (v: number) => Number.isInteger(v) && v >= 0;
         assert.ok(draws.every(allowed), `${y} values`);
         if (outcome === 'binary') assert.ok(expected.every((p) => p >= 0 && p <= 1));
         // Both kinds: the variance of a draw is at most its mean (p(1−p) ≤ p; Poisson: = mean).

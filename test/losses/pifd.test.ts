@@ -169,7 +169,10 @@ describe('pifdLoss bookkeeping', () => {
     const heads: Heads = { r: tf.tensor2d(RHAT), c: tf.ones([3, 3]) };
     const b = handBatch();
     const before = tf.memory().numTensors;
-    for (let k = 0; k < 5; k++) tf.tidy(() => tf.grad((r: tf.Tensor) => pifdLoss({ r: r as tf.Tensor2D, c: heads.c }, b, { lambda: 0.3, tau: 1, hMin: 0.1 }))(heads.r));
+    for (let k = 0; k < 5; k++)
+      tf.tidy(() => {
+        tf.grad((r: tf.Tensor) => pifdLoss({ r: r as tf.Tensor2D, c: heads.c }, b, { lambda: 0.3, tau: 1, hMin: 0.1 }))(heads.r);
+      });
     assert.equal(tf.memory().numTensors, before);
   });
 });

@@ -2,7 +2,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.js';
 import { makeLoggedBatch, type Heads } from '../../src/losses/common.js';
-import { predictionLoss, pseudoLabelLoss, pseudoLabels } from '../../src/losses/prediction.js';
+import { predictionLoss, pseudoLabelLoss, pseudoLabelPotential, pseudoLabels } from '../../src/losses/prediction.js';
 
 before(async () => {
   await initBackend('cpu');
@@ -56,7 +56,7 @@ describe('predictionLoss', () => {
       return tf.grad((r: tf.Tensor) => predictionLoss({ r: r as tf.Tensor2D, c }, b))(tf.tensor2d(RHAT)).arraySync() as number[][];
     });
     // row0 logged 0: −2(2−1)/3; row1 logged 1: 0; row2 logged 1: −2(3−2)/3
-    assert.deepEqual(g.map((row) => row.map((x) => Math.round(x * 1e6) / 1e6)), [[-0.666667, 0], [0, 0], [0, -0.666667]]);
+    assert.deepEqual(g.map((row) => row.map((x) => Math.round(x * 1e6) / 1e6 + 0)), [[-0.666667, 0], [0, 0], [0, -0.666667]]);
   });
 });
 
@@ -110,4 +110,38 @@ describe('pseudoLabelLoss', () => {
     assert.equal(gGate[0][0], 0);
     assert.equal(gGate[1][1], 0);
   });
+});
+
+describe('pseudoLabelPotential', () => {
+  it('matches a hand-computed batch', () => {
+    // non-logged entries ω(T − ŷ)² with ω = w (detached target):
+    //   row0 arm1: 0.5·(3 − 2)² + 0.5·(1 − 1)² = 0.5;  row1 arm0: 0.25·(1 − 0)² + 0.5·(1 − 0)² = 0.75;
+    //   row2 arm0: 1·(2 − 2)² + 0.5·(1 − 1)² = 0
+    // factual [1, 1, 2] → rows [1.5, 1.75, 2], mean 1.75
+    const v = tf.tidy(() =>
+      pseudoLabelPotential(heads(RHAT, CHAT), heads(TR, TC), heads(WR, WC), makeLoggedBatch(T, R, C, 2)).dataSync()[0],
+    );
+    close(v, 1.75);
+  });
+
+  for (const detachTarget of [true, false]) {
+    it(`has the θ-gradient of pseudoLabelLoss (detachTarget = ${detachTarget})`, () => {
+      const [a, b] = tf.tidy(() => {
+        const batch = makeLoggedBatch(T, R, C, 2);
+        const teacher = heads(TR, TC);
+        const gates = heads(WR, WC);
+        const grad = (f: typeof pseudoLabelLoss) =>
+          tf
+            .grads((r: tf.Tensor, c: tf.Tensor) => f({ r: r as tf.Tensor2D, c: c as tf.Tensor2D }, teacher, gates, batch, { detachTarget }))([
+              tf.tensor2d(RHAT),
+              tf.tensor2d(CHAT),
+            ])
+            .map((g) => Array.from(g.dataSync()));
+        return [grad(pseudoLabelLoss), grad(pseudoLabelPotential)];
+      });
+      a.flat().forEach((v, k) => close(v, b.flat()[k]));
+      // not detached: ∂/∂r̂_01 = −2(r_cf − r̂)·w/n = −2·0.5·0.5/3; detached: −2·0.5/3
+      close(a[0][1], detachTarget ? -1 / 3 : -1 / 6);
+    });
+  }
 });

@@ -26,7 +26,7 @@ export interface SyntheticKnobs {
   baseComplexity: number;
   upliftTail: number;
   outcome: OutcomeKind;
-  /** Mean expected revenue of arm 0 (binary: its conversion rate); undefined = per-outcome default. */
+  /** Mean expected revenue of arm 0 (binary: its conversion rate); the default depends on the outcome kind. */
   baseRate: number;
   /** Gaussian outcome only: sd of the additive revenue noise. */
   noise: number;
@@ -36,6 +36,10 @@ export interface SyntheticKnobs {
   rctPropensities: number[] | null;
 }
 
+/**
+ * Defaults describe the world where methods differ (docs/findings.md): the logging policy anti-selects on a
+ * hidden trait that reorders ROI within a subgroup. A plain per-arm shift would be absorbed by the price λ.
+ */
 export const DEFAULT_KNOBS: Omit<SyntheticKnobs, 'baseRate'> = {
   seed: 1,
   arms: 4,
@@ -92,7 +96,7 @@ export function resolveKnobs(input: Partial<SyntheticKnobs>): SyntheticKnobs {
     throw new UsageError(`--base-rate must be a positive number (got ${k.baseRate})`);
   }
   if (k.outcome === 'binary' && k.baseRate >= 1) {
-    throw new UsageError(`--base-rate is a conversion rate for --outcome binary and must be below 1 (got ${k.baseRate})`);
+    throw new UsageError(`--base-rate with --outcome binary is a conversion rate below 1 (got ${k.baseRate})`);
   }
   atLeast('--noise', k.noise, 0);
   atLeast('--cost-noise', k.costNoise, 0);

@@ -1,0 +1,135 @@
+/**
+ * metrics.json, version 1 (documented in README "metrics.json"):
+ *   { version, name, created, test_file, budget: { spec, per_capita[] }, sweep_fractions[], reference,
+ *     runs: RunRecord[], summary: MethodSummary[] }
+ * A RunRecord is one method × seed; a MethodSummary has mean and std over seeds of every numeric metric
+ * and, when the reference (TSM-SL on RCT) ran, each mean divided by the reference's mean.
+ */
+import type { ModelEvaluation } from '../experiment/evaluate.js';
+import { meanStd } from '../metrics/stats.js';
+
+export const METRICS_VERSION = 1;
+
+export interface TrainRecord {
+  epochs_run: number;
+  best_epoch: number;
+  steps: number;
+  seconds: number;
+  stopped: string;
+  error?: string;
+  rows_per_epoch: number;
+}
+
+export interface RunRecord {
+  method: string;
+  kind: string;
+  data: string;
+  seed: number;
+  train: TrainRecord | null;
+  lambda: number;
+  eom_revenue: number;
+  eom_cost: number;
+  true_revenue?: number;
+  true_cost?: number;
+  oracle_revenue?: number;
+  regret?: number;
+  aucc?: number;
+  auuc?: number;
+  sweep_area_eom: number;
+  sweep_area_true?: number;
+  levels: ModelEvaluation['levels'];
+  sweep: ModelEvaluation['sweep'];
+}
+
+export const SUMMARY_METRICS = [
+  'eom_revenue',
+  'eom_cost',
+  'true_revenue',
+  'true_cost',
+  'regret',
+  'sweep_area_eom',
+  'sweep_area_true',
+  'aucc',
+  'auuc',
+  'lambda',
+] as const;
+export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
+
+export interface MethodSummary {
+  method: string;
+  kind: string;
+  data: string;
+  seeds: number;
+  metrics: Partial<Record<SummaryMetric, { mean: number; std: number }>>;
+  /** mean / reference mean, for the revenue-type metrics. */
+  normalised: Partial<Record<SummaryMetric, number>>;
+}
+
+export interface MetricsFile {
+  version: number;
+  name: string;
+  created: string;
+  test_file: string;
+  budget: { spec: unknown; per_capita: number[] };
+  sweep_fractions: number[];
+  reference: string | null;
+  runs: RunRecord[];
+  summary: MethodSummary[];
+}
+
+export function runRecord(
+  method: { id: string; kind: string; data?: string },
+  seed: number,
+  evaluation: ModelEvaluation,
+  train: TrainRecord | null,
+): RunRecord {
+  const h = evaluation.headline;
+  return {
+    method: method.id,
+    kind: method.kind,
+    data: method.data ?? 'rct',
+    seed,
+    train,
+    lambda: h.lambda,
+    eom_revenue: h.eom_revenue,
+    eom_cost: h.eom_cost,
+    ...(h.true_revenue !== undefined
+      ? { true_revenue: h.true_revenue, true_cost: h.true_cost, oracle_revenue: h.oracle_revenue, regret: h.regret }
+      : {}),
+    ...(evaluation.aucc !== undefined ? { aucc: evaluation.aucc, auuc: evaluation.auuc } : {}),
+    sweep_area_eom: evaluation.sweep_area_eom,
+    ...(evaluation.sweep_area_true !== undefined ? { sweep_area_true: evaluation.sweep_area_true } : {}),
+    levels: evaluation.levels,
+    sweep: evaluation.sweep,
+  };
+}
+
+const NORMALISED: SummaryMetric[] = ['eom_revenue', 'true_revenue', 'sweep_area_eom', 'sweep_area_true', 'aucc'];
+
+/** Mean ± std over seeds per method (in first-appearance order), normalised to the reference method. */
+export function summarise(runs: RunRecord[], reference: string | null): MethodSummary[] {
+  const ids = [...new Set(runs.map((r) => r.method))];
+  const out = ids.map((id): MethodSummary => {
+    const mine = runs.filter((r) => r.method === id);
+    const metrics: MethodSummary['metrics'] = {};
+    for (const k of SUMMARY_METRICS) {
+      const values = mine.map((r) => r[k]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (values.length === mine.length) {
+        const { mean, std } = meanStd(values);
+        metrics[k] = { mean, std };
+      }
+    }
+    return { method: id, kind: mine[0].kind, data: mine[0].data, seeds: mine.length, metrics, normalised: {} };
+  });
+  const ref = out.find((s) => s.method === reference);
+  if (ref) {
+    for (const s of out) {
+      for (const k of NORMALISED) {
+        const a = s.metrics[k]?.mean;
+        const b = ref.metrics[k]?.mean;
+        if (a !== undefined && b !== undefined && b !== 0) s.normalised[k] = a / b;
+      }
+    }
+  }
+  return out;
+}

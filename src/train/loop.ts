@@ -1,0 +1,114 @@
+/**
+ * The shared training loop: epochs of seeded mini-batches, validation after each epoch (and once before
+ * the first, so a warm start is itself a candidate), early stopping with patience, the best checkpoint
+ * kept in memory, a divergence guard, and Ctrl-C. Method-specific work is the `step` callback.
+ */
+import { log } from '../log.js';
+import { interruptRequested } from '../util/interrupt.js';
+import type { Rng } from '../util/rng.js';
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  val: number;
+  steps: number;
+  samplesPerSecond: number;
+  seconds: number;
+}
+
+export type StopReason = 'completed' | 'early-stopping' | 'interrupted' | 'diverged';
+
+export interface LoopSpec {
+  label: string;
+  rows: number;
+  batchSize: number;
+  epochs: number;
+  patience: number;
+  maxLoss: number;
+  rng: Rng;
+  /** One optimiser step on the given row indices; returns the loss value. */
+  step: (rows: Uint32Array) => number;
+  /** Validation score, higher is better (validation EOM). */
+  validate: () => number;
+  /** Current weights (copied) and restore. */
+  getWeights: () => Float32Array;
+  setWeights: (w: Float32Array) => void;
+}
+
+export interface LoopResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  bestVal: number;
+  epochsRun: number;
+  steps: number;
+  stopped: StopReason;
+  /** Why training diverged, when it did. */
+  error?: string;
+  seconds: number;
+}
+
+/** Runs the loop and leaves the model at its best validated weights. */
+export function trainLoop(spec: LoopSpec): LoopResult {
+  const t0 = performance.now();
+  const history: EpochRecord[] = [];
+  let best = spec.getWeights();
+  let bestVal = spec.validate();
+  let bestEpoch = 0;
+  let steps = 0;
+  let stopped: StopReason = 'completed';
+  let error: string | undefined;
+  let epoch = 0;
+  log.debug({ method: spec.label, val: bestVal }, 'validation before training');
+  outer: for (epoch = 1; epoch <= spec.epochs; epoch++) {
+    const e0 = performance.now();
+    const order = spec.rng.permutation(spec.rows);
+    let lossSum = 0;
+    let epochSteps = 0;
+    for (let start = 0; start < spec.rows; start += spec.batchSize) {
+      const idx = order.subarray(start, Math.min(spec.rows, start + spec.batchSize));
+      const loss = spec.step(idx);
+      steps++;
+      epochSteps++;
+      if (!Number.isFinite(loss) || Math.abs(loss) > spec.maxLoss) {
+        stopped = 'diverged';
+        error = `loss ${loss} at epoch ${epoch}, step ${epochSteps} exceeds the divergence guard (train.max_loss = ${spec.maxLoss})`;
+        log.error({ method: spec.label, epoch }, `training diverged: ${error}; keeping the checkpoint of epoch ${bestEpoch}`);
+        break outer;
+      }
+      lossSum += loss;
+      if (interruptRequested()) {
+        stopped = 'interrupted';
+        break outer;
+      }
+    }
+    const val = spec.validate();
+    const seconds = (performance.now() - e0) / 1000;
+    const rec: EpochRecord = { epoch, loss: lossSum / epochSteps, val, steps: epochSteps, samplesPerSecond: spec.rows / seconds, seconds };
+    history.push(rec);
+    const improved = val > bestVal;
+    if (improved) {
+      bestVal = val;
+      bestEpoch = epoch;
+      best = spec.getWeights();
+    }
+    log.info(
+      { method: spec.label, epoch, loss: rec.loss, val_eom: val, best_epoch: bestEpoch, samples_per_s: Math.round(rec.samplesPerSecond) },
+      'epoch',
+    );
+    if (epoch - bestEpoch >= spec.patience) {
+      stopped = 'early-stopping';
+      break;
+    }
+  }
+  spec.setWeights(best);
+  return {
+    history,
+    bestEpoch,
+    bestVal,
+    epochsRun: history.length,
+    steps,
+    stopped,
+    error,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

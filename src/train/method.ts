@@ -1,0 +1,94 @@
+/**
+ * Trains one method for one seed: picks its data, fits (or inherits from the warm start) the feature
+ * scaler and output scale, builds the network and Adam, and runs the shared loop with validation EOM at
+ * the training budget(s) for checkpoint selection.
+ */
+import { tf } from '../backend/index.js';
+import type { Config, MethodConfig } from '../config/schema.js';
+import type { Splits } from '../data/splits.js';
+import type { DataTable } from '../data/table.js';
+import { log } from '../log.js';
+import { bisectionEps } from '../metrics/policy.js';
+import { Mlp } from '../nn/mlp.js';
+import { predictOriginal, type TrainedModel } from '../nn/predictor.js';
+import { algorithmA } from '../solver/bisection.js';
+import { Rng } from '../util/rng.js';
+import { trainLoop, type LoopResult } from './loop.js';
+import { makeStep } from './objectives.js';
+import { buildTrainSet, fitFeatureScaler, fitOutputScale } from './prepare.js';
+
+export interface MethodRun {
+  trained: TrainedModel;
+  loop: LoopResult;
+  /** Rows per epoch. */
+  rows: number;
+}
+
+export interface MethodContext {
+  config: Config;
+  splits: Splits;
+  seed: number;
+  /** Per-capita budgets for training (cost range of rct_train) and validation (of rct_val). */
+  trainBudgets: number[];
+  valBudgets: number[];
+  /** The warm-start model when the method names one (same seed). */
+  warmStart?: TrainedModel;
+}
+
+/** The tables a method trains on and whether each is randomised. */
+function trainingTables(method: MethodConfig, splits: Splits): { tables: DataTable[]; ipw: boolean[] } {
+  if (method.kind !== 'tsm-sl' || method.data === 'rct') return { tables: [splits.rctTrain], ipw: [true] };
+  if (method.data === 'obs') return { tables: [splits.obs!], ipw: [false] };
+  return { tables: [splits.rctTrain, splits.obs!], ipw: [true, false] };
+}
+
+/** Mean validation EOM revenue over the validation budgets: the checkpoint-selection score. */
+export function validationScore(tm: TrainedModel, val: DataTable, budgets: number[]): number {
+  const pred = predictOriginal(tm, val.x, val.n);
+  const scores = { n: val.n, m: val.arms, rhat: pred.r, chat: pred.c };
+  const logged = { t: val.t, r: val.r, c: val.c, p: val.p };
+  let sum = 0;
+  for (const b of budgets) sum += algorithmA(scores, logged, b, bisectionEps(b)).revenue;
+  return sum / budgets.length;
+}
+
+export function trainMethod(method: MethodConfig & { id: string }, ctx: MethodContext): MethodRun {
+  const { config, splits, seed } = ctx;
+  const { tables, ipw } = trainingTables(method, splits);
+  const scaler = ctx.warmStart?.scaler ?? fitFeatureScaler(tables);
+  const scale = ctx.warmStart?.scale ?? fitOutputScale(tables);
+  const set = buildTrainSet(tables, ipw, scaler, scale);
+  const spec = {
+    inputDim: set.d,
+    hidden: config.model.hidden,
+    activation: config.model.activation,
+    output: config.model.output,
+    arms: set.arms,
+  };
+  const model = ctx.warmStart ? Mlp.fromWeights(spec, ctx.warmStart.model.getWeights()) : Mlp.create(spec, new Rng(seed));
+  const trained: TrainedModel = { model, scaler, scale };
+  const batchSize = method.batch_size ?? config.train.batch_size;
+  const optimizer = tf.train.adam(method.lr ?? config.train.lr);
+  log.info(
+    { method: method.id, seed, rows: set.n, batch: batchSize, warm_start: method.kind !== 'tsm-sl' ? (method.warm_start ?? null) : null },
+    'training',
+  );
+  try {
+    const loop = trainLoop({
+      label: method.id,
+      rows: set.n,
+      batchSize,
+      epochs: method.epochs ?? config.train.epochs,
+      patience: config.train.patience,
+      maxLoss: config.train.max_loss,
+      rng: new Rng(seed * 7919 + 1),
+      step: makeStep(method, { model, optimizer, set, batchSize, budgets: ctx.trainBudgets, scale }),
+      validate: () => validationScore(trained, splits.rctVal, ctx.valBudgets),
+      getWeights: () => model.getWeights(),
+      setWeights: (w) => model.setWeights(w),
+    });
+    return { trained, loop, rows: set.n };
+  } finally {
+    optimizer.dispose();
+  }
+}
