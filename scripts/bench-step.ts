@@ -46,12 +46,20 @@ function parseArgs(argv: string[]): Args | null {
   return args;
 }
 
-/** Mean milliseconds of `fn` over `reps` runs after one warm-up run. */
-function timeMs(fn: () => void, reps: number): number {
-  fn();
-  const t0 = performance.now();
-  for (let k = 0; k < reps; k++) fn();
-  return (performance.now() - t0) / reps;
+/**
+ * Median milliseconds of each function over `reps` rounds after one warm-up round. The functions run
+ * interleaved, so a change in machine load hits all of them alike and their ratios stay meaningful.
+ */
+function timeMs(fns: Array<() => void>, reps: number): number[] {
+  for (const fn of fns) fn();
+  const samples = fns.map(() => [] as number[]);
+  for (let k = 0; k < reps; k++)
+    fns.forEach((fn, i) => {
+      const t0 = performance.now();
+      fn();
+      samples[i].push(performance.now() - t0);
+    });
+  return samples.map((s) => s.sort((a, b) => a - b)[Math.floor(s.length / 2)]);
 }
 
 async function bench(backend: BackendChoice, quick: boolean, n: number): Promise<void> {
@@ -72,8 +80,8 @@ async function bench(backend: BackendChoice, quick: boolean, n: number): Promise
     });
 
   // Training steps: warm up, then run for a fixed wall time.
-  for (let k = 0; k < 3; k++) step();
-  const budgetMs = quick ? 1000 : 8000;
+  for (let k = 0; k < (quick ? 1 : 3); k++) step();
+  const budgetMs = quick ? 600 : 8000;
   let steps = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < budgetMs || steps < 3) {
@@ -90,31 +98,37 @@ async function bench(backend: BackendChoice, quick: boolean, n: number): Promise
 
   // Second order: one exact HVP (double back-prop) ÷ one gradient, for the MSE and for the bi-level
   // lower-level potential (teacher predictions and gates held constant), plus the finite-difference HVP.
-  const reps = quick ? 3 : 10;
+  const reps = quick ? 1 : 10;
   const v = model.vars.map((p) => tf.randomNormal(p.shape, 0, 1, 'float32', 7));
   const mse: ParamLoss = (ps) => predictionLoss(splitHeads(model.apply(xs, ps), arms), batch);
   const teacher: Heads = tf.tidy(() => splitHeads(Mlp.create(SPEC, 2).apply(xs), arms));
   const gates: Heads = { r: tf.fill([n, arms], 0.5), c: tf.fill([n, arms], 0.5) };
   const lower: ParamLoss = (ps) => pseudoLabelPotential(splitHeads(model.apply(xs, ps), arms), teacher, gates, batch);
-  const cost = (loss: ParamLoss): { grad: number; hvp: number; fd: number } => ({
-    grad: timeMs(() => tf.dispose(gradients(loss, model.vars)), reps),
-    hvp: timeMs(() => tf.dispose(hvp(loss, model.vars, v)), reps),
-    fd: timeMs(() => tf.dispose(hvpFiniteDifference(loss, model.vars, v)), reps),
-  });
-  const m = cost(mse);
-  const l = cost(lower);
+  const cost = (loss: ParamLoss, withFd: boolean): { grad: number; hvp: number; fd: number } => {
+    const fns = [
+      (): void => tf.dispose(gradients(loss, model.vars)),
+      (): void => tf.dispose(hvp(loss, model.vars, v)),
+      ...(withFd ? [(): void => tf.dispose(hvpFiniteDifference(loss, model.vars, v))] : []),
+    ];
+    const [grad, h, fd] = timeMs(fns, reps);
+    return { grad, hvp: h, fd: fd ?? NaN };
+  };
+  const round = (x: number): number | null => (Number.isFinite(x) ? +x.toFixed(2) : null);
+  const m = cost(mse, !quick);
+  // --quick skips the finite-difference HVP and the lower-level potential to stay within a few seconds.
+  const l = quick ? { grad: NaN, hvp: NaN } : cost(lower, false);
   console.log(
     JSON.stringify({
       bench: 'hvp-cost',
       ...base,
-      value: +(m.hvp / m.grad).toFixed(2),
+      value: round(m.hvp / m.grad),
       unit: 'x gradient',
-      grad_ms: +m.grad.toFixed(2),
-      hvp_ms: +m.hvp.toFixed(2),
-      fd_hvp_ratio: +(m.fd / m.grad).toFixed(2),
-      lower_hvp_ratio: +(l.hvp / l.grad).toFixed(2),
-      lower_grad_ms: +l.grad.toFixed(2),
-      lower_hvp_ms: +l.hvp.toFixed(2),
+      grad_ms: round(m.grad),
+      hvp_ms: round(m.hvp),
+      fd_hvp_ratio: round(m.fd / m.grad),
+      lower_hvp_ratio: round(l.hvp / l.grad),
+      lower_grad_ms: round(l.grad),
+      lower_hvp_ms: round(l.hvp),
     }),
   );
   tf.dispose([xs, batch.onehot, batch.r, batch.c, teacher.r, teacher.c, gates.r, gates.c, ...v]);

@@ -33,98 +33,111 @@ export interface FillResult {
  * Upgrades users in place (`pos`: hull positions, `alloc`: arms) within `room` = B − current spend.
  */
 export function fillBudget(s: Scores, h: Hulls, pos: Uint8Array, alloc: Uint8Array, room: number): FillResult {
-  const up = new Upgrades(s, h, pos);
-  const stream = orderedCandidates(up, room);
-  const followUps = new UpgradeHeap();
-  const result: FillResult = { spend: 0, revenue: 0, upgrades: 0 };
-  let left = room;
-  const take = (i: number): void => {
-    const dc = up.dc(i);
-    if (!(dc <= left)) return;
-    const base = i * s.m;
-    const a = alloc[i];
-    const b = h.arms[base + pos[i] + 1];
-    pos[i]++;
-    alloc[i] = b;
-    left -= dc;
-    result.spend += dc;
-    result.revenue += s.rhat[base + b] - s.rhat[base + a];
-    result.upgrades++;
-    if (up.exists(i) && up.dc(i) <= left) followUps.push(i, up.slope(i));
-  };
-  for (let k = 0; k < stream.length && left > 0; k++) {
-    const i = stream[k];
-    const slope = up.slope(i);
-    while (followUps.size > 0 && followUps.before(slope, i)) take(followUps.pop());
-    take(i);
+  const filler = new Filler(s, h, pos, alloc, room);
+  const { order, bucketEnd, bucketMinDc } = orderCandidates(filler, room);
+  for (let b = BUCKETS - 1, start = 0; b >= 0 && start < order.length && filler.left > 0; b--) {
+    const end = bucketEnd[b];
+    // A bucket whose cheapest upgrade exceeds the leftover budget is skipped unsorted.
+    if (end > start && bucketMinDc[b] <= filler.left) filler.takeBucket(order.subarray(start, end));
+    start = Math.max(start, end);
   }
-  while (followUps.size > 0 && left > 0) take(followUps.pop());
-  return result;
+  filler.drainFollowUps();
+  return filler.result;
 }
 
-/** Each user's next upgrade from its current hull position. */
-class Upgrades {
-  readonly n: number;
+/** The greedy's state: the leftover budget, the follow-up heap and the running totals. */
+class Filler {
+  readonly result: FillResult = { spend: 0, revenue: 0, upgrades: 0 };
+  readonly followUps = new UpgradeHeap();
+
   constructor(
-    private readonly s: Scores,
-    private readonly h: Hulls,
-    private readonly pos: Uint8Array,
-  ) {
-    this.n = s.n;
-  }
+    readonly s: Scores,
+    readonly h: Hulls,
+    readonly pos: Uint8Array,
+    readonly alloc: Uint8Array,
+    public left: number,
+  ) {}
 
-  exists(i: number): boolean {
-    return this.pos[i] + 1 < this.h.len[i];
-  }
-
+  /** Cost of user i's next upgrade, or Infinity when it is at the top of its hull. */
   dc(i: number): number {
-    const base = i * this.s.m;
-    const t = base + this.pos[i];
-    return this.s.chat[base + this.h.arms[t + 1]] - this.s.chat[base + this.h.arms[t]];
+    const { m, chat } = this.s;
+    const t = this.pos[i];
+    if (t + 1 >= this.h.len[i]) return Infinity;
+    const base = i * m;
+    return chat[base + this.h.arms[base + t + 1]] - chat[base + this.h.arms[base + t]];
   }
 
+  /** ROI of user i's next upgrade (which must exist). */
   slope(i: number): number {
     const base = i * this.s.m;
     const t = base + this.pos[i];
     return segmentSlope(this.s.rhat, this.s.chat, base, this.h.arms[t], this.h.arms[t + 1]);
   }
+
+  /** Takes the users of one bucket that still fit, best first, merged with pending follow-ups. */
+  takeBucket(users: Int32Array): void {
+    const alive: number[] = [];
+    for (const i of users) if (this.dc(i) <= this.left) alive.push(i);
+    const slopes = new Map<number, number>(alive.map((i) => [i, this.slope(i)]));
+    if (alive.length > 1) alive.sort((a, b) => slopes.get(b)! - slopes.get(a)! || a - b);
+    for (const i of alive) {
+      const slope = slopes.get(i)!;
+      while (this.followUps.size > 0 && this.followUps.before(slope, i)) this.take(this.followUps.pop());
+      this.take(i);
+    }
+  }
+
+  drainFollowUps(): void {
+    while (this.followUps.size > 0 && this.left > 0) this.take(this.followUps.pop());
+  }
+
+  /** Upgrades user i if its next upgrade fits; offers the one after. */
+  private take(i: number): void {
+    const dc = this.dc(i);
+    if (!(dc <= this.left)) return;
+    const base = i * this.s.m;
+    const from = this.alloc[i];
+    const to = this.h.arms[base + ++this.pos[i]];
+    this.alloc[i] = to;
+    this.left -= dc;
+    this.result.spend += dc;
+    this.result.revenue += this.s.rhat[base + to] - this.s.rhat[base + from];
+    this.result.upgrades++;
+    if (this.dc(i) <= this.left) this.followUps.push(i, this.slope(i));
+  }
 }
 
-/** Users whose next upgrade fits `room`, in decreasing slope order, lower user first on ties. */
-function orderedCandidates(up: Upgrades, room: number): Int32Array {
-  const n = up.n;
-  const count = new Int32Array(BUCKETS);
+/**
+ * Counting-sorts the users whose next upgrade fits `room` by the top bits of its slope, highest first;
+ * users stay ascending within a bucket. Returns the order, each bucket's end in it and its cheapest Δc.
+ */
+function orderCandidates(
+  f: Filler,
+  room: number,
+): { order: Int32Array; bucketEnd: Int32Array; bucketMinDc: Float64Array } {
+  const n = f.s.n;
+  const bucketEnd = new Int32Array(BUCKETS);
+  const bucketMinDc = new Float64Array(BUCKETS).fill(Infinity);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    if (up.exists(i) && up.dc(i) <= room) {
-      count[highWord(up.slope(i)) >>> KEY_SHIFT]++;
+    const dc = f.dc(i);
+    if (dc <= room) {
+      const b = highWord(f.slope(i)) >>> KEY_SHIFT;
+      bucketEnd[b]++;
+      if (dc < bucketMinDc[b]) bucketMinDc[b] = dc;
       k++;
     }
   }
-  // Bucket starts, highest slopes first.
   for (let b = BUCKETS - 1, start = 0; b >= 0; b--) {
-    const c = count[b];
-    count[b] = start;
+    const c = bucketEnd[b];
+    bucketEnd[b] = start;
     start += c;
   }
   const order = new Int32Array(k);
   for (let i = 0; i < n; i++) {
-    if (up.exists(i) && up.dc(i) <= room) order[count[highWord(up.slope(i)) >>> KEY_SHIFT]++] = i;
+    if (f.dc(i) <= room) order[bucketEnd[highWord(f.slope(i)) >>> KEY_SHIFT]++] = i;
   }
-  // Now count[b] is the end of bucket b; sort the buckets that hold more than one user.
-  for (let b = BUCKETS - 1, start = 0; b >= 0 && start < k; b--) {
-    const end = count[b];
-    if (end - start > 1) sortBucket(up, order.subarray(start, end));
-    start = Math.max(start, end);
-  }
-  return order;
-}
-
-function sortBucket(up: Upgrades, users: Int32Array): void {
-  const ids = Array.from(users);
-  const slopes = ids.map((i) => up.slope(i));
-  const at = ids.map((_, p) => p).sort((p, q) => slopes[q] - slopes[p] || ids[p] - ids[q]);
-  for (let p = 0; p < at.length; p++) users[p] = ids[at[p]];
+  return { order, bucketEnd, bucketMinDc };
 }
 
 /** Does the upgrade (slope a, user i) go before (slope b, user j)? Higher ROI first, then lower user. */
