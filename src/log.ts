@@ -1,6 +1,7 @@
 import pino, { type Logger, type StreamEntry } from 'pino';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setProgressQuiet } from './util/progress.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -43,6 +44,7 @@ export const log: Logger = pino({ level: 'trace', base: undefined }, multi);
 /** Sets the stderr verbosity (`--log-level`, `--quiet`). */
 export function configureLogging(opts: { level?: LogLevel; quiet?: boolean }): void {
   const level: LogLevel = opts.quiet ? 'warn' : (opts.level ?? 'info');
+  setProgressQuiet(pino.levels.values[level] === undefined || pino.levels.values[level] > 30);
   // multistream has no setter for an existing stream's level: rebuild the first entry in place.
   const streams = (multi as unknown as { streams: { level: number; levelVal: number }[] }).streams;
   const val = level === 'silent' ? Infinity : pino.levels.values[level];

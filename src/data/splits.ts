@@ -1,5 +1,7 @@
 /** Loads every split an experiment config names and checks them against each other. */
+import { basename } from 'node:path';
 import { DataError } from '../errors.js';
+import { progressBar } from '../util/progress.js';
 import type { Config } from '../config/schema.js';
 import { loadTable, requireAllArms, type DataTable } from './table.js';
 
@@ -12,7 +14,14 @@ export interface Splits {
 
 /** Reads OBS (when configured) and the three RCT splits; throws DataError on any inconsistency. */
 export async function loadSplits(data: Config['data'], opts: { withObs?: boolean } = {}): Promise<Splits> {
-  const load = (file: string): Promise<DataTable> => loadTable(file, data.arms, data.columns);
+  const load = async (file: string): Promise<DataTable> => {
+    const bar = progressBar(`reading ${basename(file)}`);
+    try {
+      return await loadTable(file, data.arms, data.columns, { onProgress: (_rows, bytes, total) => bar.update(bytes, total) });
+    } finally {
+      bar.end();
+    }
+  };
   const rctTrain = await load(data.rct_train);
   const rctVal = await load(data.rct_val);
   const rctTest = await load(data.rct_test);
