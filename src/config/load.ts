@@ -8,7 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, parse as parseYaml, stringify, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, UsageError, didYouMean } from '../errors.js';
-import { ConfigSchema, type Config, type RawConfig } from './schema.js';
+import { ConfigSchema, isBidfclMethod, type Config, type RawConfig } from './schema.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -165,7 +165,15 @@ function resolveConfig(file: string, config: RawConfig, fail: (path: Path, msg: 
       }
     }
   });
-  const needsObs = methods.some((m) => m.kind === 'tsm-sl' && m.data !== 'rct');
+  methods.forEach((m, i) => {
+    if (!isBidfclMethod(m) || m.teacher === undefined) return;
+    const j = seen.get(m.teacher);
+    const t = j === undefined ? undefined : methods[j];
+    if (j === undefined || j >= i || t?.kind !== 'tsm-sl' || t.data !== 'rct') {
+      throw fail(['methods', i, 'teacher'], `teacher "${m.teacher}" must name a tsm-sl method with data: rct listed before this one`);
+    }
+  });
+  const needsObs = methods.some((m) => (m.kind === 'tsm-sl' && m.data !== 'rct') || isBidfclMethod(m));
   if (needsObs && data.obs === undefined) throw fail(['data'], 'a method trains on OBS data but data.obs is not set');
   const fr = config.budget.fraction;
   for (const f of fr === undefined ? [] : Array.isArray(fr) ? fr : [fr]) {

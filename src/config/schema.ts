@@ -6,8 +6,15 @@
 import { z } from 'zod';
 import { BACKENDS } from '../backend/kinds.js';
 
-export const METHOD_KINDS = ['tsm-sl', 'dfcl-ppl', 'dfcl-pifd', 'dfcl-dpl', 'dfcl-difd'] as const;
+export const METHOD_KINDS = ['tsm-sl', 'dfcl-ppl', 'dfcl-pifd', 'dfcl-dpl', 'dfcl-difd', 'bidfcl-ppl', 'bidfcl-pifd'] as const;
 export type MethodKind = (typeof METHOD_KINDS)[number];
+/** The bi-level kinds (method.md §5): they train on OBS with an RCT upper level. */
+export const BIDFCL_KINDS = ['bidfcl-ppl', 'bidfcl-pifd'] as const;
+export const HYPERGRADIENT_MODES = ['exact', 'double-backprop', 'finite-difference'] as const;
+export const BRIDGE_MODES = ['pseudo-labels', 'row-weights'] as const;
+export const GATE_MODES = ['learned', 'frozen-0.5', 'teacher-only'] as const;
+export const INNER_OPTIMIZERS = ['adam', 'sgd'] as const;
+export const DAMPING_SCALES = ['absolute', 'trace'] as const;
 export const DATA_SOURCES = ['rct', 'obs', 'rct+obs'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus'] as const;
 export const OUTPUTS = ['softplus', 'identity'] as const;
@@ -112,7 +119,75 @@ const Difd = z.strictObject({
   h_min: z.number().positive().default(0.3).describe('lower clip of |h| (default 0.3)'),
 });
 
-export const MethodSchema = z.discriminatedUnion('kind', [TsmSl, Ppl, Pifd, Dpl, Difd]);
+// Bi-DFCL (method.md §5). Every [choice] there is an option here, with the documented default.
+const bidfclCommon = {
+  ...methodCommon,
+  lr: z.number().positive().optional().describe('learning rate of the target θ (Adam); overrides train.lr'),
+  tau: z.number().positive().default(1).describe('softmax temperature τ of the upper loss (default 1)'),
+  reward: z.enum(REWARDS).default('revenue').describe('upper-loss reward: revenue (paper) or lagrangian r − λ*c (default revenue)'),
+  teacher: z
+    .string()
+    .optional()
+    .describe('id of a tsm-sl method with data: rct listed before; its same-seed model is the frozen teacher F_ψ (default: train one inside with L_PL on RCT)'),
+  teacher_epochs: positiveInt.optional().describe('epochs of the teacher trained inside, with early stopping (default train.epochs)'),
+  warm_start: z.string().optional().describe('id of a tsm-sl method in this config whose checkpoint (same seed) initialises the target'),
+  warm_start_epochs: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('epochs of the lower loss on OBS with the bridge at its initialisation, before the bi-level epochs (paper: 20 "if applicable"; default 0)'),
+  k: positiveInt.default(5).describe('an upper step every k OBS batches, with k assumed optimiser steps on a copy of θ (default 5)'),
+  inner_optimizer: z
+    .enum(INNER_OPTIMIZERS)
+    .default('adam')
+    .describe('optimiser of the k assumed steps on the copy of θ: adam (fresh moments) or sgd (default adam)'),
+  inner_lr: z
+    .number()
+    .positive()
+    .optional()
+    .describe('step size of the assumed steps, and α_θ of the explicit one-step ablation (default: the target learning rate)'),
+  rct_batch_size: positiveInt.optional().describe('RCT rows per upper step (default: the batch size)'),
+  bridge_lr: z.number().positive().default(1e-3).describe('Adam learning rate of the bridge φ (default 1e-3; 3e-2 saturated the gates within an epoch)'),
+  n_cg: positiveInt.default(50).describe('maximum conjugate-gradient iterations per upper step (default 50)'),
+  cg_tol: z.number().positive().default(1e-3).describe('CG stops at relative residual ‖b − (H+δI)v‖/‖b‖ below this (default 1e-3; float32 stalls near 1e-5)'),
+  damping: z
+    .number()
+    .min(0)
+    .default(1e-3)
+    .describe('damping of H + δI: δ = damping · tr(H) (damping_scale: trace) or δ = damping (absolute) (default 1e-3)'),
+  damping_scale: z
+    .enum(DAMPING_SCALES)
+    .default('trace')
+    .describe('trace: δ relative to a running Hutchinson estimate of tr(H), method.md\'s default; absolute: δ = damping (default trace)'),
+  hypergradient: z
+    .enum(HYPERGRADIENT_MODES)
+    .default('exact')
+    .describe(
+      'Hessian-vector products: exact (R-operator on the cached forward pass), double-backprop (nested autodiff) or finite-difference (central differences of gradients) (default exact)',
+    ),
+  implicit: z
+    .boolean()
+    .default(true)
+    .describe('true: implicit differentiation with CG (Bi-DFCL); false: the "w/o ID" ablation, one unrolled SGD step, an upper step every batch (default true)'),
+  bridge: z
+    .enum(BRIDGE_MODES)
+    .default('pseudo-labels')
+    .describe('pseudo-labels: gates mix teacher and target on the non-logged arms; row-weights: the gates weight the factual OBS rows (Table 3 row 3) (default pseudo-labels)'),
+  gates: z
+    .enum(GATE_MODES)
+    .default('learned')
+    .describe('learned (the bridge G_φ), or the attribution controls frozen-0.5 and teacher-only (gates fixed at 1), which take no upper steps (default learned)'),
+  detach_target: z.boolean().default(true).describe('detach the target part of the pseudo-labels (method.md §5; default true)'),
+};
+const BidfclPpl = z.strictObject({ ...bidfclCommon, kind: z.literal('bidfcl-ppl') });
+const BidfclPifd = z.strictObject({
+  ...bidfclCommon,
+  kind: z.literal('bidfcl-pifd'),
+  h_min: z.number().positive().default(0.3).describe('lower clip of |h| in PIFD, on the standardised scale (default 0.3)'),
+});
+
+export const MethodSchema = z.discriminatedUnion('kind', [TsmSl, Ppl, Pifd, Dpl, Difd, BidfclPpl, BidfclPifd]);
 
 const Evaluate = z
   .strictObject({
@@ -144,3 +219,10 @@ export type RawConfig = z.infer<typeof ConfigSchema>;
 /** A method with its id resolved (default: kind, or tsm-sl-<data>). */
 export type MethodConfig = z.infer<typeof MethodSchema> & { id: string };
 export type Config = Omit<RawConfig, 'methods'> & { methods: MethodConfig[] };
+/** A Bi-DFCL method's config. */
+export type BidfclMethodConfig = Extract<MethodConfig, { kind: (typeof BIDFCL_KINDS)[number] }>;
+
+/** True for the bi-level kinds. */
+export function isBidfclMethod(m: MethodConfig): m is BidfclMethodConfig {
+  return (BIDFCL_KINDS as readonly string[]).includes(m.kind);
+}

@@ -8,7 +8,8 @@
  * the column name. Line numbers are 1-based file lines: the header is line 1.
  *
  * Memory: the columns' final size plus one read chunk; capacity is preallocated from the file size, so
- * plain files are not copied while growing.
+ * plain files are not copied while growing. `streamCsvColumns` hands the same columns over in chunks of a
+ * fixed number of rows instead, so files larger than memory (Criteo: 14M rows) pass in bounded memory.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -72,6 +73,10 @@ class Store {
     capacityRows: number,
   ) {
     this.data = alloc(kind, capacityRows * stride);
+  }
+  /** Fresh storage after a chunk was handed over (the consumer may keep the old arrays). */
+  reset(capacityRows: number): void {
+    this.data = alloc(this.kind, capacityRows * this.stride);
   }
   ensure(rows: number): void {
     if (Array.isArray(this.data) || rows * this.stride <= this.data.length) return;
@@ -227,11 +232,43 @@ export async function readCsvColumns(
   opts: ReadOptions = {},
 ): Promise<CsvColumns> {
   try {
-    return await readFast(file, requests, opts);
+    return await readFast(file, requests, opts, null);
   } catch (e) {
-    if (e instanceof NeedsFullParser) return readWithCsvParse(file, requests, opts);
+    if (e instanceof NeedsFullParser) return readWithCsvParse(file, requests, opts, null);
     throw e;
   }
+}
+
+/** Chunked delivery: `onChunk` gets every `rows` rows (the last chunk may be shorter). */
+interface Chunking {
+  rows: number;
+  onChunk: (chunk: CsvColumns) => void | Promise<void>;
+  /** Rows already handed over, so a switch to the full parser mid-file does not repeat them. */
+  emitted: number;
+}
+
+/**
+ * Streams `file` like readCsvColumns but hands the columns to `onChunk` every `chunkRows` rows, in file
+ * order, and awaits it before reading on; each chunk's arrays are fresh, so the consumer may keep them.
+ * Same validation and errors (file:line, column) as readCsvColumns. Returns the total rows and the header.
+ */
+export async function streamCsvColumns(
+  file: string,
+  requests: Requests,
+  chunkRows: number,
+  onChunk: (chunk: CsvColumns) => void | Promise<void>,
+  opts: ReadOptions = {},
+): Promise<{ rows: number; header: string[]; extra: string[] }> {
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new RangeError(`chunkRows must be a positive integer, got ${chunkRows}`);
+  const chunking: Chunking = { rows: chunkRows, onChunk, emitted: 0 };
+  let result: CsvColumns;
+  try {
+    result = await readFast(file, requests, opts, chunking);
+  } catch (e) {
+    if (!(e instanceof NeedsFullParser)) throw e;
+    result = await readWithCsvParse(file, requests, opts, chunking);
+  }
+  return { rows: result.rows, header: result.header, extra: result.extra };
 }
 
 interface Plan {
@@ -282,6 +319,11 @@ function planColumns(file: string, header: string[], requested: Requests, capaci
 
 function finish(file: string, plan: Plan, rows: number): CsvColumns {
   if (rows === 0) throw new DataError('file has a header but no data rows', { file, line: 2 });
+  return collect(file, plan, rows);
+}
+
+/** The stores' first `rows` rows as columns and matrices. */
+function collect(file: string, plan: Plan, rows: number): CsvColumns {
   const columns = new Map<string, ColumnData>();
   for (const [name, store] of plan.columns) columns.set(name, store.finish(rows));
   const matrices = new Map<string, { data: Float32Array; columns: string[] }>();
@@ -335,13 +377,15 @@ async function openSource(file: string): Promise<ByteSource> {
  * The fast path. One reusable work buffer holds the unfinished line plus the next block, so reading
  * allocates nothing per block (a 1M-row file would otherwise churn hundreds of MB of short-lived Buffers).
  */
-async function readFast(file: string, requests: Requests, opts: ReadOptions): Promise<CsvColumns> {
+async function readFast(file: string, requests: Requests, opts: ReadOptions, chunking: Chunking | null): Promise<CsvColumns> {
   const source = await openSource(file);
   let work = new Uint8Array(4 << 20);
   let have = 0;
   let plan: Plan | null = null;
   let line = 1;
   let rows = 0;
+  // Rows handed over in earlier chunks: storage index = rows − base.
+  let base = 0;
   let bytes = 0;
   let nFields = 0;
   let kinds = new Int8Array(0);
@@ -371,9 +415,11 @@ async function readFast(file: string, requests: Requests, opts: ReadOptions): Pr
         const nl = buf.indexOf(LF);
         if (nl < 0) continue;
         const header = await parseHeaderLine(Buffer.from(buf.buffer, buf.byteOffset, nl).toString('utf8'));
-        const estimate = file.endsWith('.gz')
-          ? 1024
-          : Math.ceil((source.totalBytes / Math.max(1, averageLine(buf, nl + 1))) * 1.02) + 64;
+        const estimate = chunking
+          ? chunking.rows
+          : file.endsWith('.gz')
+            ? 1024
+            : Math.ceil((source.totalBytes / Math.max(1, averageLine(buf, nl + 1))) * 1.02) + 64;
         plan = planColumns(file, header, requests, estimate);
         nFields = header.length;
         kinds = Int8Array.from(plan.sinks, (sk) => (sk ? sk.kind : 0));
@@ -388,7 +434,8 @@ async function readFast(file: string, requests: Requests, opts: ReadOptions): Pr
         let end = nl;
         if (end > pos && buf[end - 1] === CR) end--;
         if (end > pos) {
-          for (const st of stores) st.ensure(rows + 1);
+          const at = rows - base;
+          for (const st of stores) st.ensure(at + 1);
           let f = 0;
           let start = pos;
           for (let i = pos; i <= end; i++) {
@@ -397,12 +444,13 @@ async function readFast(file: string, requests: Requests, opts: ReadOptions): Pr
             if (b !== COMMA) continue;
             if (f >= nFields) throw fieldCountError(file, line, nFields, countFields(buf, pos, end));
             const k = kinds[f];
-            if (k !== 0) storeField(file, line, sinks[f]!, k, buf, start, i, rows);
+            if (k !== 0) storeField(file, line, sinks[f]!, k, buf, start, i, at);
             f++;
             start = i + 1;
           }
           if (f !== nFields) throw fieldCountError(file, line, nFields, f);
           rows++;
+          if (chunking && rows - base === chunking.rows) base = await handOver(file, plan, chunking, rows, base);
         }
         line++;
         pos = nl + 1;
@@ -415,7 +463,22 @@ async function readFast(file: string, requests: Requests, opts: ReadOptions): Pr
     await source.close();
   }
   if (plan === null) throw new DataError('file is empty (no header line)', { file, line: 1 });
-  return finish(file, plan, rows);
+  return chunking ? finishChunks(file, plan, chunking, rows, base) : finish(file, plan, rows);
+}
+
+/** Hands rows base..rows−1 to the consumer and starts fresh stores; returns the new base. */
+async function handOver(file: string, plan: Plan, chunking: Chunking, rows: number, base: number): Promise<number> {
+  await chunking.onChunk(collect(file, plan, rows - base));
+  for (const st of plan.stores) st.reset(chunking.rows);
+  chunking.emitted = rows;
+  return rows;
+}
+
+/** The last, partial chunk; the result carries the totals and no column data. */
+async function finishChunks(file: string, plan: Plan, chunking: Chunking, rows: number, base: number): Promise<CsvColumns> {
+  if (rows === 0) throw new DataError('file has a header but no data rows', { file, line: 2 });
+  if (rows > base) await handOver(file, plan, chunking, rows, base);
+  return { file, rows, header: plan.header, columns: new Map(), matrices: new Map(), extra: plan.extra };
 }
 
 function averageLine(buf: Uint8Array, from: number): number {
@@ -459,23 +522,31 @@ function checkValue(file: string, line: number, sink: Sink, v: number): void {
 }
 
 /** The reference path: csv-parse's full grammar (quotes, embedded commas and newlines). */
-async function readWithCsvParse(file: string, requests: Requests, opts: ReadOptions): Promise<CsvColumns> {
+async function readWithCsvParse(file: string, requests: Requests, opts: ReadOptions, chunking: Chunking | null): Promise<CsvColumns> {
   const { stream, totalBytes } = openStream(file);
   const parser = stream.pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
   let plan: Plan | null = null;
   let rows = 0;
+  // Rows the fast path already handed over are parsed again but not stored.
+  const skip = chunking?.emitted ?? 0;
+  let base = skip;
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
       if (plan === null) {
-        plan = planColumns(file, record.map((h) => h.trim()), requests, 1024);
+        plan = planColumns(file, record.map((h) => h.trim()), requests, chunking ? chunking.rows : 1024);
         continue;
       }
       if (record.length !== plan.header.length) throw fieldCountError(file, info.lines, plan.header.length, record.length);
+      if (rows < skip) {
+        rows++;
+        continue;
+      }
+      const at = rows - base;
       for (let f = 0; f < record.length; f++) {
         const sink = plan.sinks[f];
         if (!sink) continue;
-        sink.store.ensure(rows + 1);
+        sink.store.ensure(at + 1);
         const text = record[f];
         if (sink.kind === 4) {
           (sink.store.data as string[]).push(text);
@@ -485,9 +556,10 @@ async function readWithCsvParse(file: string, requests: Requests, opts: ReadOpti
         const v = parseNumber(bytes, 0, bytes.length);
         if (!Number.isFinite(v) || (sink.kind === 3 && !Number.isInteger(v))) throw badValue(file, info.lines, sink.name, text, sink.kind);
         if (sink.check) checkValue(file, info.lines, sink, v);
-        (sink.store.data as Float64Array)[rows * sink.store.stride + sink.offset] = v;
+        (sink.store.data as Float64Array)[at * sink.store.stride + sink.offset] = v;
       }
       rows++;
+      if (chunking && rows - base === chunking.rows) base = await handOver(file, plan, chunking, rows, base);
       if ((rows & 0xffff) === 0) opts.onProgress?.(rows, 0, totalBytes);
     }
   } catch (e) {
@@ -498,5 +570,5 @@ async function readWithCsvParse(file: string, requests: Requests, opts: ReadOpti
     stream.destroy();
   }
   if (plan === null) throw new DataError('file is empty (no header line)', { file, line: 1 });
-  return finish(file, plan, rows);
+  return chunking ? finishChunks(file, plan, chunking, rows, base) : finish(file, plan, rows);
 }

@@ -1,14 +1,16 @@
 /**
  * Evaluation of trained models on an RCT test split: EOM at the configured budget (the headline), a
- * budget sweep with its area, AUCC/AUUC when M = 2, and true value and regret when the split carries the
- * true potential outcomes. Oracle values are computed once per budget and shared by every model.
+ * budget sweep with its area, AUCC/AUUC and a sampled cost curve when M = 2, and true value and regret
+ * when the split carries the true potential outcomes. Oracle values are computed once per budget and
+ * shared by every model.
  */
 import type { DataTable } from '../data/table.js';
-import { aucc, auuc, rankDescending, roiScores } from '../metrics/aucc.js';
+import { aucc, auuc, costCurve, rankDescending, roiScores } from '../metrics/aucc.js';
 import { budgetAtFraction, costRange, perCapitaBudgets, type BudgetSpec } from '../metrics/budget.js';
-import { oracleRevenue, policyMetrics, type PolicyMetrics } from '../metrics/policy.js';
+import { bisectionEps, oracleRevenue, policyMetrics, type PolicyMetrics } from '../metrics/policy.js';
 import { normalisedArea } from '../metrics/stats.js';
 import { predictOriginal, type TrainedModel } from '../nn/predictor.js';
+import { algorithmA } from '../solver/bisection.js';
 
 export interface SweepPoint extends PolicyMetrics {
   fraction: number;
@@ -25,6 +27,19 @@ export interface ModelEvaluation {
   sweep_area_true?: number;
   aucc?: number;
   auuc?: number;
+  /** M = 2: the AUCC cost curve at rank fractions 0, 1/P, …, 1 (P = COST_CURVE_POINTS), starting at (0, 0). */
+  cost_curve?: { cost: number[]; revenue: number[] };
+}
+
+/** Segments of the sampled cost curve: enough for a smooth plot, small enough for metrics.json. */
+export const COST_CURVE_POINTS = 100;
+
+/** Per-capita value of giving everyone one arm, estimated on the test rows like EOM (IPW). */
+export interface ArmValue {
+  arm: number;
+  rows: number;
+  revenue: number;
+  cost: number;
 }
 
 export class Evaluator {
@@ -60,8 +75,38 @@ export class Evaluator {
   }
 
   evaluate(tm: TrainedModel): ModelEvaluation {
-    const pred = predictOriginal(tm, this.test.x, this.test.n);
-    return this.evaluatePredictions(pred);
+    return this.evaluatePredictions(this.predict(tm));
+  }
+
+  predict(tm: TrainedModel): { r: Float32Array; c: Float32Array } {
+    return predictOriginal(tm, this.test.x, this.test.n);
+  }
+
+  /**
+   * Adds 1 to `counts[i]` for every configured budget level at which the model's policy gives row i its
+   * logged arm. Same Algorithm A call as the headline, so the same λ* and allocation. The counts, times
+   * r_i, are the per-row contributions the paired bootstrap resamples.
+   */
+  addMatches(pred: { r: Float32Array; c: Float32Array }, counts: Uint16Array): void {
+    const { test } = this;
+    for (const budget of this.levelBudgets) {
+      const res = algorithmA({ n: test.n, m: test.arms, rhat: pred.r, chat: pred.c }, test, budget, bisectionEps(budget));
+      for (let i = 0; i < test.n; i++) if (res.allocation[i] === test.t[i]) counts[i]++;
+    }
+  }
+
+  /** Value of "everyone gets arm j" for each arm: the origin and the feature-blind frontier of cost plots. */
+  armValues(): ArmValue[] {
+    const { t, r, c, p, n, arms } = this.test;
+    const out = Array.from({ length: arms }, (_, arm): ArmValue => ({ arm, rows: 0, revenue: 0, cost: 0 }));
+    for (let i = 0; i < n; i++) out[t[i]].rows++;
+    for (let i = 0; i < n; i++) {
+      const a = out[t[i]];
+      const w = p ? 1 / (n * p[i]) : 1 / a.rows;
+      a.revenue += w * r[i];
+      a.cost += w * c[i];
+    }
+    return out;
   }
 
   evaluatePredictions(pred: { r: Float32Array; c: Float32Array }): ModelEvaluation {
@@ -85,12 +130,26 @@ export class Evaluator {
     if (this.test.arms === 2) {
       const order = rankDescending(roiScores(pred.r, pred.c, this.test.n));
       out.aucc = aucc(order, this.test.t, this.test.r, this.test.c);
+      out.cost_curve = sampleCostCurve(order, this.test.t, this.test.r, this.test.c);
       const uplift = new Float64Array(this.test.n);
       for (let i = 0; i < this.test.n; i++) uplift[i] = pred.r[2 * i + 1] - pred.r[2 * i];
       out.auuc = auuc(rankDescending(uplift), this.test.t, this.test.r);
     }
     return out;
   }
+}
+
+/** The cost curve after the first round(k·N/P) rows of the ranking, k = 0..P; rank-aligned across seeds. */
+function sampleCostCurve(order: Uint32Array, t: ArrayLike<number>, r: ArrayLike<number>, c: ArrayLike<number>): { cost: number[]; revenue: number[] } {
+  const curve = costCurve(order, t, r, c);
+  const cost = [0];
+  const revenue = [0];
+  for (let k = 1; k <= COST_CURVE_POINTS; k++) {
+    const row = Math.max(0, Math.round((k * order.length) / COST_CURVE_POINTS) - 1);
+    cost.push(curve.cost[row]);
+    revenue.push(curve.revenue[row]);
+  }
+  return { cost, revenue };
 }
 
 /** Field-wise mean of metrics at several budget levels (identity for one level). */

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../backend/index.js';
-import type { Config } from '../config/schema.js';
+import { isBidfclMethod, type Config } from '../config/schema.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { loadSplits } from '../data/splits.js';
 import { logToFile, log } from '../log.js';
@@ -48,7 +48,8 @@ export async function runExperiment(config: Config, resolvedYaml: string, opts: 
     for (const method of config.methods) {
       if (interruptRequested()) break;
       const warmStart = method.kind !== 'tsm-sl' && method.warm_start !== undefined ? trained.get(method.warm_start) : undefined;
-      const run = trainMethod(method, { config, splits, seed, trainBudgets, valBudgets, warmStart });
+      const teacher = isBidfclMethod(method) && method.teacher !== undefined ? trained.get(method.teacher) : undefined;
+      const run = trainMethod(method, { config, splits, seed, trainBudgets, valBudgets, warmStart, teacher });
       const record: TrainRecord = {
         epochs_run: run.loop.epochsRun,
         best_epoch: run.loop.bestEpoch,

@@ -1,11 +1,14 @@
 /**
  * metrics.json, version 1 (documented in README "metrics.json"):
  *   { version, name, created, test_file, budget: { spec, per_capita[] }, sweep_fractions[], reference,
- *     runs: RunRecord[], summary: MethodSummary[] }
+ *     test_arms?, runs: RunRecord[], summary: MethodSummary[], comparison? }
  * A RunRecord is one method × seed; a MethodSummary has mean and std over seeds of every numeric metric
  * and, when the reference (TSM-SL on RCT) ran, each mean divided by the reference's mean.
+ * `test_arms`, `runs[].cost_curve` and `comparison` were added later as optional fields: readers of the
+ * first version 1 files keep working, and readers of new files must treat them as possibly absent.
  */
-import type { ModelEvaluation } from '../experiment/evaluate.js';
+import type { ArmValue, ModelEvaluation } from '../experiment/evaluate.js';
+import type { PairedBootstrap } from '../metrics/bootstrap.js';
 import { meanStd } from '../metrics/stats.js';
 
 export const METRICS_VERSION = 1;
@@ -39,6 +42,21 @@ export interface RunRecord {
   sweep_area_true?: number;
   levels: ModelEvaluation['levels'];
   sweep: ModelEvaluation['sweep'];
+  cost_curve?: ModelEvaluation['cost_curve'];
+}
+
+/**
+ * The headline comparison: the method with the best mean EOM revenue against the reference, with a paired
+ * bootstrap interval over test rows (metrics/bootstrap.ts: policies fixed at their full-test λ*, each
+ * method's EOM averaged over its seeds and the configured budget levels, as in the table).
+ */
+export interface Comparison extends PairedBootstrap {
+  method: string;
+  reference: string;
+  metric: 'eom_revenue';
+  test_rows: number;
+  /** Seconds the resampling took. */
+  seconds: number;
 }
 
 export const SUMMARY_METRICS = [
@@ -73,8 +91,11 @@ export interface MetricsFile {
   budget: { spec: unknown; per_capita: number[] };
   sweep_fractions: number[];
   reference: string | null;
+  /** Per-arm rows and per-capita value of giving everyone that arm, on the test split. */
+  test_arms?: ArmValue[];
   runs: RunRecord[];
   summary: MethodSummary[];
+  comparison?: Comparison;
 }
 
 export function runRecord(
@@ -101,6 +122,7 @@ export function runRecord(
     ...(evaluation.sweep_area_true !== undefined ? { sweep_area_true: evaluation.sweep_area_true } : {}),
     levels: evaluation.levels,
     sweep: evaluation.sweep,
+    ...(evaluation.cost_curve !== undefined ? { cost_curve: evaluation.cost_curve } : {}),
   };
 }
 

@@ -23,7 +23,9 @@ export interface Bracket {
   hi: number;
 }
 
+/** The sampled users' hull steps, ready to estimate the spend at any price. */
 export class SpendSample {
+  /** Sampled users n_s, the scale-up N / n_s and the finite-population correction √(1 − n_s/N). */
   private readonly users: number;
   private readonly scale: number;
   private readonly fpc: number;
@@ -35,6 +37,7 @@ export class SpendSample {
   private readonly start: Int32Array;
   private readonly first: Float64Array;
 
+  /** Walks the hulls of every ⌈N / 65,536⌉-th user (all users when N ≤ 65,536). */
   constructor(s: Scores) {
     const { n, m } = s;
     const stride = Math.max(1, Math.ceil(n / SAMPLE));
@@ -66,13 +69,22 @@ export class SpendSample {
   bracket(budget: number, z: number): Bracket {
     const centre = this.priceAt(budget);
     const margin = z * this.spread(centre) * this.scale * Math.sqrt(this.users) * this.fpc;
-    return { lo: this.priceAt(budget + margin) * (1 - NUDGE), hi: this.priceAt(budget - margin) * (1 + NUDGE) };
+    const lo = this.priceAt(budget + margin);
+    // Over budget even on the cheapest arms: λ* is at least the largest sampled slope.
+    const floor = lo === Infinity ? this.maxSlope() : lo;
+    return { lo: floor * (1 - NUDGE), hi: this.priceAt(budget - margin) * (1 + NUDGE) };
+  }
+
+  private maxSlope(): number {
+    let max = 0;
+    for (let t = 0; t < this.start[this.users]; t++) max = Math.max(max, this.slopes[t]);
+    return max;
   }
 
   /** The smallest sampled breakpoint at which the estimated spend is at most `spend` (∞ if none). */
   private priceAt(spend: number): number {
-    const target = spend / this.scale - this.base;
     if (this.users === 0) return 0;
+    const target = spend / this.scale - this.base;
     if (target < 0) return Infinity;
     const count = this.start[this.users];
     const { key } = weightedSelect(this.slopes.slice(0, count), this.dcs.slice(0, count), count, target);

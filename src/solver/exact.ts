@@ -1,29 +1,39 @@
 /**
  * The deployment solver: the budgeted multiple-choice knapsack of method.md §1 on predicted r̂, ĉ with a
- * total budget B, with the optimal Lagrange price found exactly rather than to an ε.
+ * total budget B, with the optimal Lagrange price λ* found exactly rather than to an ε.
  *
- * Steps, each a pass over the users:
- *   1. hulls     each user's upper convex hull of (ĉ, r̂): the only arms a price can choose (hull.ts);
- *                the same pass validates the inputs, sums the minimum spend Σ_i min_j ĉ_ij and the spend
- *                of the best-revenue arms, and histograms the hull slopes for step 2.
- *   2. price     λ* = the smallest λ whose Lagrangian spend fits B, by radix selection over the hull
- *                slopes (breakpoint.ts): one more pass over the hulls for continuous scores, at most four.
- *   3. choose    every user's vertex at λ*, the cheaper one on ties, so the spend fits B.
- *   4. fill      (optional) upgrade users by incremental ROI while the leftover budget allows (fill.ts).
- *   5. certify   the dual bound G(λ*) = λ*B + Σ_i max_j (r̂_ij − λ* ĉ_ij) ≥ any feasible revenue.
- * G(λ*) is the LP optimum; with fill the gap G(λ*) − revenue is below one user's revenue step on
- * its hull, so at most max_ij r̂_ij − min_ij r̂_ij (max r̂ when r̂ ≥ 0).
+ * λ* is the smallest price whose Lagrangian spend fits B: the spend falls in steps at the slopes of the
+ * users' hulls (hull.ts), and λ* is the slope where it crosses B. Steps:
+ *   1. bracket   estimate [lo, hi] ∋ λ* from the hulls of a 65,536-user sample (bracket.ts).
+ *   2. sweep     one pass over all users: validate, profile, and settle every user whose choice is the
+ *                same at lo and hi (sweep.ts). Check that the spend at hi fits and the spend at lo does
+ *                not; on a miss, widen the bracket and sweep again (at most twice; the last is certain).
+ *   3. select    walk the active users' hulls between lo and hi and pick λ* among their slopes by
+ *                weighted selection (select.ts), not by sorting.
+ *   4. choose    active users take the vertex after their steps with slope > λ*: the cheaper arm on
+ *                ties, so the spend fits B.
+ *   5. fill      (optional) spend the leftover budget on the best remaining upgrades (fill.ts).
+ *   6. certify   the dual bound G(λ*) = λ*B + Σ_i max_j (r̂_ij − λ* ĉ_ij) ≥ the revenue of any allocation
+ *                within B. Settled users' terms come from their sums (their arm is the maximiser).
+ * G(λ*) is the LP optimum; with fill the gap G(λ*) − revenue is below one user's revenue step on its
+ * hull, so at most max_ij r̂_ij − min_ij r̂_ij (max r̂ when r̂ ≥ 0).
  *
- * Complexity: O(N·M²) for the hulls (insertion sort of M arms, M ≤ 8 in practice), O(N·M) for every other
- * pass, plus O(K log K) for the K upgrades cheaper than the leftover budget in the fill. No full sort.
- * Memory: the score matrices plus N·(M + 2) bytes and the fill heap.
+ * Complexity: O(N·M) for the sweep (usually one), O(A·M·h) for the A active users (a few percent) with
+ * hulls of h vertices, O(N·M) to find the fill's candidates; no sort of N items. Memory: the score
+ * matrices, the N-byte allocation, O(A·M) for the active users' steps and O(K) for the fill candidates.
  */
 import { AllocationError } from '../errors.js';
-import { buildHulls, chooseOnHulls } from './hull.js';
-import { allocationTotal, argmaxArms, dualValue } from './lagrangian.js';
-import { selectPrice, SlopeHistogram } from './breakpoint.js';
+import { SpendSample, type Bracket } from './bracket.js';
 import { fillBudget } from './fill.js';
+import { climb } from './hull.js';
+import { allocationTotal, argmaxArms, dualValue } from './lagrangian.js';
 import { checkShape, type Scores } from './scores.js';
+import { weightedSelect } from './select.js';
+import { sweep, type Sweep } from './sweep.js';
+
+/** Standard errors of the sampled spend estimate on the first sweep, then after a miss. */
+const Z_FIRST = 6;
+const Z_RETRY = 48;
 
 export interface ExactOptions {
   /** Spend the leftover budget on the best remaining upgrades (default true). */
@@ -47,6 +57,8 @@ export interface ExactResult {
   maxRhat: number;
   /** Upgrades made by the fill step. */
   upgrades: number;
+  /** Passes over all users in step 2 (1 unless the sample's bracket missed). */
+  sweeps: number;
 }
 
 /**
@@ -56,37 +68,110 @@ export interface ExactResult {
  */
 export function solveExact(s: Scores, budget: number, opts: ExactOptions = {}): ExactResult {
   checkShape(s);
-  // Validation, the profile, the hulls and the first selection histogram share one pass over the scores.
-  const firstHistogram = new SlopeHistogram();
-  const hulls = buildHulls(s, firstHistogram);
-  const { minSpend, bestRevenueSpend, maxRhat } = hulls;
   if (!Number.isFinite(budget)) throw new AllocationError(`budget must be a finite number, got ${budget}`);
-  if (budget < minSpend) {
-    const perCapita = s.n > 0 ? ` (${minSpend / s.n} per user)` : '';
-    throw new AllocationError(
-      `budget ${budget} is below the minimum possible spend ${minSpend}${perCapita}, every user on their cheapest arm`,
-    );
-  }
+  const sample = new SpendSample(s);
   const allocation = new Uint8Array(s.n);
-  let lambda = 0;
-  let spend: number;
-  let revenue: number;
-  let upgrades = 0;
-  if (budget >= bestRevenueSpend) {
-    argmaxArms(s, 0, allocation);
-    spend = allocationTotal(s.chat, s.m, allocation);
-    revenue = allocationTotal(s.rhat, s.m, allocation);
-  } else {
-    lambda = selectPrice(s, hulls, budget - minSpend, firstHistogram).lambda;
-    const pos = new Uint8Array(s.n);
-    ({ spend, revenue } = chooseOnHulls(s, hulls, lambda, pos, allocation));
-    if (opts.fill ?? true) {
-      const filled = fillBudget(s, hulls, pos, allocation, budget - spend);
+  const known: Bracket = { lo: 0, hi: Infinity };
+  for (let sweeps = 1; ; sweeps++) {
+    const last = sweeps === 3;
+    const { lo, hi } = last ? known : within(sample.bracket(budget, sweeps === 1 ? Z_FIRST : Z_RETRY), known);
+    const sw = sweep(s, lo, hi, allocation);
+    const base = { allocation, minSpend: sw.minSpend, maxRhat: sw.maxRhat, sweeps };
+    if (sweeps === 1) {
+      checkBudget(s, budget, sw.minSpend);
+      if (budget >= sw.bestRevenueSpend) return { ...base, ...bestRevenue(s, budget, allocation) };
+    }
+    const spendHi = sw.settledSpend + sw.activeSpendHi;
+    if (!last && spendHi > budget) {
+      known.lo = hi; // λ* > hi
+      continue;
+    }
+    const steps = activeSteps(s, sw.active, allocation, lo, hi);
+    if (!last && lo > 0 && spendHi + steps.total <= budget) {
+      known.hi = lo; // λ* ≤ lo
+      continue;
+    }
+    const { key } = weightedSelect(steps.slopes, steps.dcs, steps.count, budget - spendHi);
+    const lambda = key < 0 ? lo : key;
+    const chosen = chooseActive(s, sw, allocation, hi, lambda);
+    let spend = sw.settledSpend + chosen.spend;
+    let revenue = sw.settledRevenue + chosen.revenue;
+    let upgrades = 0;
+    if ((opts.fill ?? true) && lambda > 0 && budget > spend) {
+      const filled = fillBudget(s, lambda, lo, sw.active, allocation, budget - spend);
       spend += filled.spend;
       revenue += filled.revenue;
       upgrades = filled.upgrades;
     }
+    const dualBound = lambda * budget + sw.settledRevenue - lambda * sw.settledSpend + chosen.dual;
+    return { ...base, lambda, spend, revenue, dualBound, gap: dualBound - revenue, upgrades };
   }
-  const dualBound = dualValue(s, lambda, budget);
-  return { lambda, allocation, spend, revenue, dualBound, gap: dualBound - revenue, minSpend, maxRhat, upgrades };
+}
+
+function checkBudget(s: Scores, budget: number, minSpend: number): void {
+  if (budget >= minSpend) return;
+  const perCapita = s.n > 0 ? ` (${minSpend / s.n} per user)` : '';
+  throw new AllocationError(
+    `budget ${budget} is below the minimum possible spend ${minSpend}${perCapita}, every user on their cheapest arm`,
+  );
+}
+
+/** Intersects a sampled bracket with what earlier sweeps proved; falls back to the proven range. */
+function within(b: Bracket, known: Bracket): Bracket {
+  const lo = Math.max(b.lo, known.lo);
+  const hi = Math.min(b.hi, known.hi);
+  return lo <= hi ? { lo, hi } : known;
+}
+
+/** Everyone on their highest-r̂ arm, lowest index on ties: the answer when the budget allows it. */
+function bestRevenue(s: Scores, budget: number, allocation: Uint8Array) {
+  argmaxArms(s, 0, allocation);
+  const revenue = allocationTotal(s.rhat, s.m, allocation);
+  const dualBound = dualValue(s, 0, budget);
+  return { lambda: 0, spend: allocationTotal(s.chat, s.m, allocation), revenue, dualBound, gap: dualBound - revenue, upgrades: 0 };
+}
+
+/** The active users' hull steps with slopes in (lo, hi], climbing from their choice at hi. */
+function activeSteps(s: Scores, active: Int32Array, allocation: Uint8Array, lo: number, hi: number) {
+  const arms = new Uint8Array(s.m);
+  const stepSlopes = new Float64Array(s.m);
+  const slopes = new Float64Array(Math.max(1, active.length * (s.m - 1)));
+  const dcs = new Float64Array(slopes.length);
+  let count = 0;
+  let total = 0;
+  for (const i of active) {
+    const base = i * s.m;
+    let prev = allocation[i];
+    const steps = climb(s, base, prev, hi, lo, arms, stepSlopes);
+    for (let t = 0; t < steps; t++) {
+      const dc = s.chat[base + arms[t]] - s.chat[base + prev];
+      slopes[count] = stepSlopes[t];
+      dcs[count++] = dc;
+      total += dc;
+      prev = arms[t];
+    }
+  }
+  return { slopes, dcs, count, total };
+}
+
+/** Moves active users from their choice at hi to their choice at λ; sums their spend, revenue, dual terms. */
+function chooseActive(s: Scores, sw: Sweep, allocation: Uint8Array, hi: number, lambda: number) {
+  const { m, rhat, chat } = s;
+  const arms = new Uint8Array(m);
+  const slopes = new Float64Array(m);
+  let spend = 0;
+  let revenue = 0;
+  let dual = 0;
+  for (const i of sw.active) {
+    const base = i * m;
+    const steps = climb(s, base, allocation[i], hi, lambda, arms, slopes);
+    const a = steps > 0 ? arms[steps - 1] : allocation[i];
+    allocation[i] = a;
+    spend += chat[base + a];
+    revenue += rhat[base + a];
+    let best = -Infinity;
+    for (let j = 0; j < m; j++) best = Math.max(best, rhat[base + j] - lambda * chat[base + j]);
+    dual += best;
+  }
+  return { spend, revenue, dual };
 }

@@ -4,7 +4,7 @@
  * the training budget(s) for checkpoint selection.
  */
 import { tf } from '../backend/index.js';
-import type { Config, MethodConfig } from '../config/schema.js';
+import { isBidfclMethod, type BidfclMethodConfig, type Config, type MethodConfig } from '../config/schema.js';
 import type { Splits } from '../data/splits.js';
 import type { DataTable } from '../data/table.js';
 import { log } from '../log.js';
@@ -13,6 +13,7 @@ import { Mlp } from '../nn/mlp.js';
 import { predictOriginal, type TrainedModel } from '../nn/predictor.js';
 import { algorithmA } from '../solver/bisection.js';
 import { Rng } from '../util/rng.js';
+import { teacherMethod, trainBidfcl } from './bidfcl.js';
 import { trainLoop, type LoopResult } from './loop.js';
 import { makeStep } from './objectives.js';
 import { buildTrainSet, fitFeatureScaler, fitOutputScale } from './prepare.js';
@@ -33,6 +34,8 @@ export interface MethodContext {
   valBudgets: number[];
   /** The warm-start model when the method names one (same seed). */
   warmStart?: TrainedModel;
+  /** Bi-DFCL: the frozen teacher when the method names one (same seed); otherwise one is trained inside. */
+  teacher?: TrainedModel;
 }
 
 /** The tables a method trains on and whether each is randomised. */
@@ -52,7 +55,20 @@ export function validationScore(tm: TrainedModel, val: DataTable, budgets: numbe
   return sum / budgets.length;
 }
 
+/** Bi-DFCL: resolves the teacher (the named one, or TSM-SL on RCT trained here and disposed after). */
+function trainBilevel(method: BidfclMethodConfig, ctx: MethodContext): MethodRun {
+  const needsTeacher = method.bridge === 'pseudo-labels';
+  const own = needsTeacher && !ctx.teacher ? trainMethod(teacherMethod(method), { ...ctx, warmStart: undefined }).trained : undefined;
+  try {
+    const teacher = needsTeacher ? (ctx.teacher ?? own!) : null;
+    return trainBidfcl(method, { ...ctx, teacher, score: (tm) => validationScore(tm, ctx.splits.rctVal, ctx.valBudgets) });
+  } finally {
+    own?.model.dispose();
+  }
+}
+
 export function trainMethod(method: MethodConfig & { id: string }, ctx: MethodContext): MethodRun {
+  if (isBidfclMethod(method)) return trainBilevel(method, ctx);
   const { config, splits, seed } = ctx;
   const { tables, ipw } = trainingTables(method, splits);
   const scaler = ctx.warmStart?.scaler ?? fitFeatureScaler(tables);

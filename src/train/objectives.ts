@@ -6,7 +6,7 @@
  * λ* comes from Algorithm A (the one solver) on the batch's own predictions and logged rows.
  */
 import { tf } from '../backend/index.js';
-import type { MethodConfig } from '../config/schema.js';
+import { isBidfclMethod, type MethodConfig } from '../config/schema.js';
 import { difdLoss } from '../losses/difd.js';
 import { dplLoss } from '../losses/dpl.js';
 import { makeLoggedBatch, makeRctBatch, type Heads, type RctBatch } from '../losses/common.js';
@@ -77,6 +77,7 @@ function batchLambdas(heads: Heads, b: BatchBuffers, n: number, budgets: number[
 
 /** Builds the step function of a method; returns the loss of each step. */
 export function makeStep(method: MethodConfig, ctx: StepContext): (idx: Uint32Array) => number {
+  if (isBidfclMethod(method)) throw new Error(`${method.kind} trains in bidfcl.ts, not through makeStep`);
   const { model, optimizer, set } = ctx;
   const arms = set.arms;
   const buf = new BatchBuffers(set, ctx.batchSize);

@@ -22,8 +22,8 @@ describe('bidfcl data summary', () => {
     const res = runCli(['data', 'summary', '--input', file, '--arms', '2']);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /4 rows, 2 features/);
-    assert.match(res.stdout, /^0\s+2\s+0\.5\s+1\.25\s+0$/m, 'arm 0: 2 rows, share .5, mean r 1.25, mean c 0');
-    assert.match(res.stdout, /^1\s+2\s+0\.5\s+2\.75\s+1\.1$/m);
+    assert.match(res.stdout, /^\s*0\s+2\s+0\.5\s+1\.25\s+0$/m, 'arm 0: 2 rows, share .5, mean r 1.25, mean c 0');
+    assert.match(res.stdout, /^\s*1\s+2\s+0\.5\s+2\.75\s+1\.1$/m);
   });
 
   it('lists extra columns', () => {
