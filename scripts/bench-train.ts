@@ -3,20 +3,28 @@
  *   - the bare tfjs step (MSE + Adam on one fixed batch, no data pipeline) for the 12-64-32-32-(2·4) MLP;
  *   - end-to-end training (shuffling, batching, λ* searches, validation EOM each epoch) for TSM-SL,
  *     DFCL-PPL and DFCL-PIFD on the same architecture and batch size;
- *   - one λ* search (Algorithm A on a batch) relative to one training step.
+ *   - one λ* search (Algorithm A on a batch) relative to one training step;
+ *   - Bi-DFCL-PPL/PIFD end to end: seconds per epoch ÷ TSM-SL on pooled RCT+OBS in the same run (paper:
+ *     6.3× and 7.0×; target ≤ 4×), with the CG statistics of the run (and the explicit ablation, full run);
+ *   - one Hessian-vector product of the lower loss ÷ one gradient, for each HVP mode.
  * Prints one JSON line per figure. Usage: scripts/bench-train [--backend cpu|wasm|native|gpu|all] [--quick]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf, type BackendChoice } from '../src/backend/index.js';
-import { ConfigSchema, type Config, type MethodConfig } from '../src/config/schema.js';
+import { ConfigSchema, MethodSchema, type Config, type MethodConfig } from '../src/config/schema.js';
 import type { Splits } from '../src/data/splits.js';
 import type { DataTable } from '../src/data/table.js';
 import { makeLoggedBatch } from '../src/losses/common.js';
-import { predictionLoss } from '../src/losses/prediction.js';
+import { predictionLoss, pseudoLabelLoss } from '../src/losses/prediction.js';
 import { bisectionEps } from '../src/metrics/policy.js';
 import { Mlp, splitHeads } from '../src/nn/mlp.js';
+import type { TrainedModel } from '../src/nn/predictor.js';
 import { algorithmA } from '../src/solver/bisection.js';
+import { gradients } from '../src/nn/secondorder.js';
+import type { BidfclEpochRecord } from '../src/train/bidfcl.js';
+import { curvatureAt, type HypergradientMode } from '../src/train/hypergradient.js';
+import { disposeObsBatch, gatesOf, type ObsBatch } from '../src/train/lower.js';
 import { trainMethod } from '../src/train/method.js';
 import { Rng } from '../src/util/rng.js';
 
@@ -49,7 +57,9 @@ function median(xs: number[]): number {
 async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
   await initBackend(backend);
   const nTrain = quick ? 8192 : 40960;
-  const splits: Splits = { rctTrain: table(nTrain, 1), rctVal: table(quick ? 2000 : 10000, 2), rctTest: table(100, 3) };
+  // OBS: 5 batches per epoch in the quick run, so each epoch has exactly one Bi-DFCL upper step (k = 5).
+  const nObs = quick ? 5 * BATCH : 20 * BATCH;
+  const splits: Splits = { rctTrain: table(nTrain, 1), rctVal: table(quick ? 2000 : 10000, 2), rctTest: table(100, 3), obs: table(nObs, 4) };
   const base = { backend, batch: BATCH, model: [D, ...HIDDEN, 2 * M].join('-'), quick };
   const emit = (o: object): void => console.log(JSON.stringify({ ...o, ...base }));
 
@@ -102,6 +112,7 @@ async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
     { id: 'dfcl-ppl', kind: 'dfcl-ppl', alpha: 1, tau: 1, reward: 'revenue' },
     { id: 'dfcl-pifd', kind: 'dfcl-pifd', alpha: 1, tau: 1, reward: 'revenue', h_min: 0.3 },
   ];
+  const trained = new Map<string, TrainedModel>();
   for (const method of methods) {
     const run = trainMethod(method, { config, splits, seed: 1, trainBudgets: [0.3], valBudgets: [0.3] });
     const sps = (run.rows * run.loop.epochsRun) / run.loop.seconds;
@@ -116,8 +127,112 @@ async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
       seconds: +run.loop.seconds.toFixed(2),
       ...(method.kind === 'tsm-sl' ? { target_ratio: 0.667 } : {}),
     });
-    run.trained.model.dispose();
+    trained.set(method.id, run.trained);
   }
+  benchBilevel(config, splits, trained.get('tsm-sl-rct')!, quick, emit);
+  benchSecondOrder(splits.obs!, trained.get('tsm-sl-rct')!, emit);
+  for (const tm of trained.values()) tm.model.dispose();
+}
+
+/**
+ * Bi-DFCL end to end against TSM-SL on pooled RCT+OBS, both from scratch for the same epochs in this
+ * process: seconds per epoch (validation included for both), and the CG statistics of the run.
+ */
+function benchBilevel(config: Config, splits: Splits, teacher: TrainedModel, quick: boolean, emit: (o: object) => void): void {
+  const perEpoch = (m: MethodConfig) => {
+    const run = trainMethod(m, { config, splits, seed: 1, trainBudgets: [0.3], valBudgets: [0.3], teacher });
+    run.trained.model.dispose();
+    return { run, seconds: run.loop.seconds / Math.max(1, run.loop.epochsRun) };
+  };
+  const pooled = perEpoch({ id: 'tsm-sl-rct-obs', kind: 'tsm-sl', data: 'rct+obs' });
+  emit({ bench: 'train.epoch_seconds.tsm-sl-rct-obs', value: +pooled.seconds.toFixed(3), unit: 's/epoch', rows_per_epoch: pooled.run.rows });
+  const bilevel: MethodConfig[] = [
+    { ...MethodSchema.parse({ kind: 'bidfcl-ppl', teacher: 'tsm-sl-rct' }), id: 'bidfcl-ppl' } as MethodConfig,
+    { ...MethodSchema.parse({ kind: 'bidfcl-pifd', teacher: 'tsm-sl-rct' }), id: 'bidfcl-pifd' } as MethodConfig,
+    ...(quick ? [] : [{ ...MethodSchema.parse({ kind: 'bidfcl-ppl', teacher: 'tsm-sl-rct', implicit: false }), id: 'bidfcl-ppl-explicit' } as MethodConfig]),
+  ];
+  const paper: Record<string, string> = { 'bidfcl-ppl': '6.3', 'bidfcl-pifd': '7.0', 'bidfcl-ppl-explicit': '8-10' };
+  for (const m of bilevel) {
+    const { run, seconds } = perEpoch(m);
+    const epochs = (run.loop.history as BidfclEpochRecord[]).filter((h) => h.phase === 'bi-level');
+    const sum = (f: (h: BidfclEpochRecord) => number | null | undefined) => epochs.reduce((a, h) => a + (f(h) ?? 0), 0);
+    const upper = sum((h) => h.upper_steps);
+    const weighted = (f: (h: BidfclEpochRecord) => number | null | undefined) => (upper ? sum((h) => (f(h) ?? 0) * (h.upper_steps ?? 0)) / upper : null);
+    emit({
+      bench: `train.bidfcl_over_tsm_rct_obs.${m.id}`,
+      value: +(seconds / pooled.seconds).toFixed(2),
+      unit: 'ratio (seconds per epoch)',
+      paper: paper[m.id],
+      target: 4,
+      epoch_seconds: +seconds.toFixed(3),
+      upper_steps: upper,
+      cg_iterations_mean: weighted((h) => h.cg_iterations_mean),
+      cg_residual_mean: weighted((h) => h.cg_residual_mean),
+      cg_share_of_time: +(sum((h) => h.cg_seconds) / Math.max(1e-9, run.loop.seconds)).toFixed(3),
+      upper_share_of_time: +(sum((h) => h.upper_seconds) / Math.max(1e-9, run.loop.seconds)).toFixed(3),
+      hypergradient_norm: weighted((h) => h.hypergradient_norm),
+    });
+  }
+}
+
+/** One HVP of the lower loss (pseudo-labels, learned gates) ÷ one autodiff gradient, on one OBS batch. */
+function benchSecondOrder(obs: DataTable, teacher: TrainedModel, emit: (o: object) => void): void {
+  const spec = teacher.model.spec;
+  const bridgeSpec = { ...spec, output: 'sigmoid' as const };
+  const bridge = Mlp.create(bridgeSpec, 2);
+  const n = Math.min(BATCH, obs.n);
+  const rng = new Rng(9);
+  const batch: ObsBatch = {
+    n,
+    x: tf.tensor2d(obs.x.subarray(0, n * D), [n, D]),
+    logged: makeLoggedBatch(obs.t.subarray(0, n), Float32Array.from(obs.r.subarray(0, n)), Float32Array.from(obs.c.subarray(0, n)), M),
+    teacher: { r: tf.randomUniform([n, M], 0, 2, 'float32', 1), c: tf.randomUniform([n, M], 0, 1, 'float32', 2) },
+  };
+  const lowerSpec = { bridge: 'pseudo-labels' as const, gates: 'learned' as const, detachTarget: true };
+  const lower = { spec: lowerSpec, target: spec, bridge: bridgeSpec, batch };
+  const theta = teacher.model.vars;
+  const v = theta.map((p) => tf.tensor(Float32Array.from({ length: p.size }, () => rng.normal()), p.shape));
+  const time = (f: () => void): number => {
+    for (let k = 0; k < 3; k++) f();
+    const ts: number[] = [];
+    const t0 = performance.now();
+    while (performance.now() - t0 < 500 || ts.length < 5) {
+      const t1 = performance.now();
+      f();
+      ts.push(performance.now() - t1);
+    }
+    return median(ts);
+  };
+  const [gr, gc] = tf.tidy(() => {
+    const g = gatesOf(lowerSpec, bridgeSpec, bridge.vars, batch, M);
+    return [g.r, g.c];
+  });
+  const gates = { r: gr as tf.Tensor2D, c: gc as tf.Tensor2D };
+  const gradMs = time(() =>
+    tf.dispose(gradients((ps) => pseudoLabelLoss(splitHeads(teacher.model.apply(batch.x, ps), M), batch.teacher!, gates, batch.logged), theta)),
+  );
+  const modes: HypergradientMode[] = ['exact', 'double-backprop', 'finite-difference'];
+  const out: Record<string, number> = {};
+  for (const mode of modes) {
+    const curv = curvatureAt(mode, lower, bridge.vars, theta);
+    out[mode] = time(() => tf.dispose(curv.hvp(v)));
+    curv.dispose();
+  }
+  const setupMs = time(() => curvatureAt('exact', lower, bridge.vars, theta).dispose());
+  emit({
+    bench: 'train.hvp_over_gradient',
+    value: +(out.exact / gradMs).toFixed(3),
+    unit: 'ratio (exact R-operator HVP on the cached pass ÷ autodiff gradient)',
+    rows: n,
+    gradient_ms: +gradMs.toFixed(2),
+    hvp_exact_ms: +out.exact.toFixed(2),
+    exact_cache_setup_ms: +setupMs.toFixed(2),
+    double_backprop_over_gradient: +(out['double-backprop'] / gradMs).toFixed(3),
+    finite_difference_over_gradient: +(out['finite-difference'] / gradMs).toFixed(3),
+  });
+  tf.dispose([...v, gates.r, gates.c]);
+  disposeObsBatch(batch);
+  bridge.dispose();
 }
 
 async function main(): Promise<void> {

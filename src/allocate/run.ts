@@ -70,21 +70,23 @@ export function summaryPath(out: string): string {
 export async function readScores(file: string): Promise<ScoredUsers> {
   let m = 0;
   const bar = progressBar(`reading ${basename(file)}`);
+  const nonNegative = (v: number): string | null => (v < 0 ? 'cost must not be negative' : null);
   const table = await readCsvColumns(
     file,
     (header) => {
       const names = new Set(header);
+      m = 0;
       while (names.has(`rhat_${m}`)) m++;
       if (m > 0) checkArmColumns(file, header, m);
       else m = 1; // request rhat_0 anyway: the reader reports it missing, with a "did you mean"
-      const arm = (family: string, kind: 'revenue' | 'cost'): ColumnRequest[] =>
+      const arm = (family: 'rhat' | 'chat'): ColumnRequest[] =>
         Array.from({ length: m }, (_, j) => ({
           name: `${family}_${j}`,
           kind: 'f32',
           matrix: family,
-          check: kind === 'cost' ? (v: number) => (v < 0 ? 'cost must not be negative' : null) : undefined,
+          check: family === 'chat' ? nonNegative : undefined,
         }));
-      return [{ name: 'id', kind: 'text', required: false }, ...arm('rhat', 'revenue'), ...arm('chat', 'cost')];
+      return [{ name: 'id', kind: 'text', required: false }, ...arm('rhat'), ...arm('chat')];
     },
     { onProgress: (_rows, bytes, total) => bar.update(bytes, total) },
   );

@@ -167,7 +167,7 @@ async function firstPass(input: string, seed: number, rct: Map<number, Output>):
 }
 
 /** Pass 2: the same part draws; policy rows whose logged arm matches the simulated policy → OBS. */
-async function secondPass(input: string, seed: number, policy: TargetingPolicy, obs: Output): Promise<number> {
+async function secondPass(input: string, seed: number, policy: TargetingPolicy, obs: Output, totalRows: number): Promise<number> {
   const rng = stream(seed, 'criteo/parts');
   const ties = stream(seed, 'criteo/policy-ties');
   const row = new Float64Array(policy.d);
@@ -188,7 +188,8 @@ async function secondPass(input: string, seed: number, policy: TargetingPolicy, 
       }
       await obs.flush();
     },
-    { onProgress: (_r, bytes, total) => bar.update(bytes, total) },
+    // Rows, known from pass 1, are exact where bytes of a .gz input are not.
+    { onProgress: (rows) => bar.update(rows, totalRows) },
   );
   bar.end();
   return treatedByPolicy;
@@ -240,7 +241,7 @@ export async function buildCriteoHybrid(input: string, dir: string, seed: number
     log.info({ rows: first.model.n, threshold: policy.threshold, iterations: [...policy.conversion, ...policy.visit].map((m) => m.iterations) }, 'fitted the targeting policy');
     const obs = await open('obs');
     outputs.unshift(obs);
-    const treatedByPolicy = await secondPass(input, seed, policy, obs);
+    const treatedByPolicy = await secondPass(input, seed, policy, obs, first.rows);
     for (const out of outputs) {
       if (out.treated === 0 || out.treated === out.rows) {
         throw new DataError(`${out.name}.csv would hold only one arm (${out.rows} rows); the input is too small`, { file: input });

@@ -13,7 +13,7 @@ import { pairedBootstrap } from '../metrics/bootstrap.js';
 import { loadTrained } from '../nn/predictor.js';
 import { htmlReport } from '../report/html.js';
 import { markdownReport } from '../report/markdown.js';
-import { METRICS_VERSION, runRecord, summarise, type Comparison, type MethodSummary, type MetricsFile, type RunRecord, type TrainRecord } from '../report/metrics-json.js';
+import { METRICS_VERSION, overBudget, runRecord, summarise, type Comparison, type MethodSummary, type MetricsFile, type RunRecord, type TrainRecord } from '../report/metrics-json.js';
 import { buildPlots, type Histories } from '../report/plots.js';
 import { modelDir, seedDir } from '../report/run-dir.js';
 import { renderChart } from '../report/svg/chart.js';
@@ -50,11 +50,22 @@ interface Matches {
   total: number;
 }
 
-/** Best non-reference method by mean EOM revenue vs the reference, bootstrapped over test rows. */
-function headlineComparison(summary: MethodSummary[], reference: string | null, matches: Map<string, Matches>, test: DataTable, seed: number): Comparison | undefined {
+/**
+ * The non-reference method with the best mean EOM revenue among those within budget (an overspending
+ * policy buys revenue with money the others did not spend) vs the reference, bootstrapped over test rows.
+ */
+function headlineComparison(
+  summary: MethodSummary[],
+  reference: string | null,
+  matches: Map<string, Matches>,
+  evaluator: Evaluator,
+  seed: number,
+): Comparison | undefined {
+  const test = evaluator.test;
   const ref = reference === null ? undefined : matches.get(reference);
   const best = summary
     .filter((s) => s.method !== reference && s.metrics.eom_revenue !== undefined && matches.has(s.method))
+    .filter((s) => !overBudget(s, evaluator.levelBudgets))
     .sort((a, b) => b.metrics.eom_revenue!.mean - a.metrics.eom_revenue!.mean)[0];
   if (!ref || !best) return undefined;
   const mine = matches.get(best.method)!;
@@ -101,7 +112,7 @@ export async function evaluateRun(runDir: string, config: Config, test?: DataTab
   const configured = config.methods.find((m) => m.kind === 'tsm-sl' && m.data === 'rct')?.id ?? null;
   const reference = runs.some((r) => r.method === configured) ? configured : null;
   const summary = summarise(runs, reference);
-  const comparison = headlineComparison(summary, reference, matches, split, config.seeds[0]);
+  const comparison = headlineComparison(summary, reference, matches, evaluator, config.seeds[0]);
   const metrics: MetricsFile = {
     version: METRICS_VERSION,
     name: config.name,

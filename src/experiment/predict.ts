@@ -3,7 +3,7 @@
  * columnar (only the model's feature columns and the id), predictions are made and written in batches.
  */
 import { loadTable, DEFAULT_COLUMNS, type ColumnMapping } from '../data/table.js';
-import { CsvWriter, formatNumber } from '../data/csv-write.js';
+import { CsvWriter, csvCell, formatNumber } from '../data/csv-write.js';
 import { ModelError } from '../errors.js';
 import { loadTrained, predictOriginal, type TrainedModel } from '../nn/predictor.js';
 
@@ -43,7 +43,7 @@ export async function writeScores(path: string, s: ScoredRows): Promise<void> {
   try {
     const lines: string[] = [];
     for (let i = 0; i < s.n; i++) {
-      const cells = [s.ids ? s.ids[i] : String(i)];
+      const cells = [s.ids ? csvCell(s.ids[i]) : String(i)];
       for (let j = 0; j < s.m; j++) cells.push(formatNumber(s.rhat[i * s.m + j], true));
       for (let j = 0; j < s.m; j++) cells.push(formatNumber(s.chat[i * s.m + j], true));
       lines.push(cells.join(','));

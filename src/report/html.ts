@@ -3,8 +3,8 @@
  * inlined as SVG, and the per-run details. No scripts, stylesheets, fonts or images are fetched (no URL
  * at all), so it opens offline and can be mailed as one file. The markup is also well-formed XML.
  */
-import type { MetricsFile } from './metrics-json.js';
-import { abnormalRuns, comparisonSentence, comparisonTable, reportNotes } from './markdown.js';
+import { overBudget, type MetricsFile } from './metrics-json.js';
+import { abnormalRuns, comparisonSentence, comparisonTable, overBudgetNotes, reportNotes } from './markdown.js';
 import type { Plot } from './plots.js';
 import { renderChart } from './svg/chart.js';
 import { esc, tag } from './svg/xml.js';
@@ -23,7 +23,9 @@ th { background: #f3f3f3; text-align: left; white-space: normal; vertical-align:
 td.num { text-align: right; }
 tr.headline td { background: #eef6ff; font-weight: 600; }
 tr.reference td { background: #f7f7f7; }
+tr.over-budget td { color: #8a3b00; }
 code { background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
+.warning { color: #8a3b00; }
 .headline-note { background: #eef6ff; border-left: 4px solid #0072B2; padding: 8px 12px; }
 figure { margin: 18px 0 28px; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.92em; max-width: 860px; }
@@ -71,15 +73,21 @@ function runsTable(m: MetricsFile): string {
 export function htmlReport(m: MetricsFile, plots: readonly Plot[]): string {
   const { header, rows } = comparisonTable(m);
   const c = m.comparison;
-  const rowClass = (r: string[]): string | undefined => (c && r[0] === c.method ? 'headline' : r[0] === m.reference ? 'reference' : undefined);
+  const over = new Set(m.summary.filter((s) => overBudget(s, m.budget.per_capita)).map((s) => s.method));
+  const rowClass = (r: string[]): string | undefined =>
+    c && r[0] === c.method ? 'headline' : r[0] === m.reference ? 'reference' : over.has(r[0]) ? 'over-budget' : undefined;
   const sentence = comparisonSentence(m);
   const abnormal = abnormalRuns(m);
+  const overNotes = overBudgetNotes(m);
   const body = [
     tag('h1', {}, esc(m.name)),
     tag('p', { class: 'meta' }, esc(`bidfcl evaluation, ${m.created}; ${m.runs.length} trained models, ${m.summary.length} methods.`)),
     tag('h2', {}, 'Comparison'),
     ...reportNotes(m).map((n) => tag('p', {}, inline(n))),
     table(header, rows, rowClass),
+    ...(overNotes.length
+      ? [tag('p', { class: 'warning' }, 'Over budget on the test rows (left out of the headline comparison):'), tag('ul', { class: 'warning' }, overNotes.map((l) => tag('li', {}, esc(l))))]
+      : []),
     ...(sentence ? [tag('p', { class: 'headline-note' }, inline(sentence))] : []),
     ...(abnormal.length ? [tag('p', {}, 'Runs that did not finish normally:'), tag('ul', {}, abnormal.map((l) => tag('li', {}, esc(l))))] : []),
     tag('h2', {}, 'Plots'),

@@ -2,7 +2,7 @@
  * The comparison table (mean ± std over seeds, normalised to TSM-SL on RCT, the headline's bootstrap
  * interval) as one table model, rendered for report.md, the terminal and report.html.
  */
-import type { Comparison, MetricsFile, MethodSummary, SummaryMetric } from './metrics-json.js';
+import { OVER_BUDGET_TOLERANCE, overBudget, type Comparison, type MetricsFile, type MethodSummary, type SummaryMetric } from './metrics-json.js';
 import { fmt, textTable } from './text-table.js';
 
 interface Column {
@@ -73,7 +73,7 @@ export function comparisonSentence(m: MetricsFile): string {
   const d = c.difference;
   const verdict = d.low > 0 ? 'better than' : d.high < 0 ? 'worse than' : 'not distinguishable from';
   return (
-    `Headline: \`${c.method}\` (best mean EOM revenue) vs \`${c.reference}\`: EOM revenue difference ${fmt(d.estimate)} ` +
+    `Headline: \`${c.method}\` (best mean EOM revenue within budget) vs \`${c.reference}\`: EOM revenue difference ${fmt(d.estimate)} ` +
     `(${Math.round(100 * c.level)}% CI ${fmt(d.low)} … ${fmt(d.high)}), relative ${relativeInterval(c)} — ${verdict} the reference ` +
     `at this level. Paired bootstrap over the ${c.test_rows} test rows (${c.resamples} resamples, seed ${c.seed}); each ` +
     `model's policy is fixed at its full-test λ*, EOM averaged over seeds and budget levels as in the table; the interval ` +
@@ -81,11 +81,32 @@ export function comparisonSentence(m: MetricsFile): string {
   );
 }
 
-/** The comparison table as aligned text (for the terminal), with the headline sentence below it. */
+/** Methods whose policy spent more than the budget on the test rows, one line each. */
+export function overBudgetNotes(m: MetricsFile): string[] {
+  const budget = m.budget.per_capita.reduce((a, b) => a + b, 0) / m.budget.per_capita.length;
+  return m.summary
+    .filter((s) => overBudget(s, m.budget.per_capita))
+    .map(
+      (s) =>
+        `${s.method} spends ${fmt(s.metrics.eom_cost!.mean)} per capita, more than the budget ${fmt(budget)} ` +
+        `(+${(100 * (s.metrics.eom_cost!.mean / budget - 1)).toFixed(1)}%): its revenue is not comparable`,
+    );
+}
+
+function overBudgetParagraph(m: MetricsFile): string {
+  const lines = overBudgetNotes(m);
+  if (lines.length === 0) return '';
+  return (
+    `Over budget (mean EOM cost on the test rows more than ${100 * OVER_BUDGET_TOLERANCE}% above the budget at Algorithm A's λ*; ` +
+    `left out of the headline):\n${lines.map((l) => `- ${l}`).join('\n')}`
+  );
+}
+
+/** The comparison table as aligned text (for the terminal), with the warnings and headline below it. */
 export function summaryTable(m: MetricsFile): string {
   const { header, rows } = comparisonTable(m);
-  const sentence = comparisonSentence(m);
-  return textTable(header, rows) + (sentence ? `\n\n${sentence}` : '');
+  const after = [overBudgetParagraph(m), comparisonSentence(m)].filter((p) => p !== '');
+  return [textTable(header, rows), ...after].join('\n\n');
 }
 
 /** Explanation of the table's metrics, shared by report.md and report.html (Markdown-style backticks). */
@@ -116,13 +137,14 @@ export function markdownReport(m: MetricsFile, plots: readonly { name: string; t
   const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const notes = abnormalRuns(m).map((l) => `- ${l}`);
   const sentence = comparisonSentence(m);
+  const over = overBudgetParagraph(m);
   const figures = plots.map((p) => `![${p.title}](plots/${p.name}.svg)`);
   return `# ${m.name}
 
 ${reportNotes(m).join('\n')}
 
 ${table}
-${sentence ? `\n${sentence}\n` : ''}${notes.length ? `\nRuns that did not finish normally:\n${notes.join('\n')}\n` : ''}${
+${over ? `\n${over}\n` : ''}${sentence ? `\n${sentence}\n` : ''}${notes.length ? `\nRuns that did not finish normally:\n${notes.join('\n')}\n` : ''}${
     figures.length ? `\n## Plots\n\n${figures.join('\n\n')}\n\nThe same table and plots, in one file: \`report.html\`.\n` : ''
   }`;
 }

@@ -126,6 +126,16 @@ export function runRecord(
   };
 }
 
+/** Relative overspend above which a policy counts as over budget (IPW cost is a step function of λ). */
+export const OVER_BUDGET_TOLERANCE = 0.01;
+
+/** True when the method's mean EOM cost exceeds the mean per-capita budget by more than the tolerance. */
+export function overBudget(s: MethodSummary, perCapita: readonly number[]): boolean {
+  const budget = perCapita.reduce((a, b) => a + b, 0) / perCapita.length;
+  const cost = s.metrics.eom_cost?.mean;
+  return cost !== undefined && cost > budget * (1 + OVER_BUDGET_TOLERANCE);
+}
+
 const NORMALISED: SummaryMetric[] = ['eom_revenue', 'true_revenue', 'sweep_area_eom', 'sweep_area_true', 'aucc'];
 
 /** Mean ± std over seeds per method (in first-appearance order), normalised to the reference method. */

@@ -141,11 +141,11 @@ export function bisectBudget(s: Scores, budget: number, steps = 60): BisectResul
   const alloc = new Uint8Array(s.n);
   const spendAt = (lambda: number): number => allocationTotal(s.chat, s.m, argmaxArms(s, lambda, alloc));
   let lo = 0;
-  let hi = Math.max(lambdaUpper(s), 1);
+  let hi = lambdaUpper(s) || 1;
   if (spendAt(0) <= budget) hi = 0;
-  // Above max r̂/ĉ a positive budget gap can remain only through near-ties in cost; doubling finds it.
+  // max r̂/ĉ only makes costly arms lose to free ones; a user without a free arm may need a higher price.
   for (let k = 0; hi > 0 && spendAt(hi) > budget; k++) {
-    if (k === 2000) throw new AllocationError(`no price λ brings the spend within the budget ${budget}`);
+    if (k === 1000) throw new AllocationError(`no price λ brings the spend within the budget ${budget}`);
     lo = hi;
     hi *= 2;
   }

@@ -11,13 +11,22 @@ export interface XmlElement {
   attrs: Map<string, string>;
 }
 
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Attribute text with its entities replaced (after checkText accepted them). */
+function decode(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (_m, e: string) =>
+    e[0] !== '#' ? NAMED[e] : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))),
+  );
+}
+
 function checkText(text: string, at: number): void {
   for (let k = text.indexOf('&'); k >= 0; k = text.indexOf('&', k + 1)) {
     if (!ENTITY.test(text.slice(k))) throw new Error(`bad entity at ${at + k}: ${text.slice(k, k + 12)}`);
   }
 }
 
-/** Returns every element in document order; throws an Error naming the offset of the first problem. */
+/** Returns every element (attributes decoded) in document order; throws an Error naming the offset of the first problem. */
 export function parseXml(text: string): XmlElement[] {
   const elements: XmlElement[] = [];
   const stack: string[] = [];
@@ -64,7 +73,7 @@ export function parseXml(text: string): XmlElement[] {
       if (attrs.has(attr)) throw new Error(`duplicate attribute ${attr} at ${k}`);
       const value = m[2] ?? m[3];
       checkText(value, k);
-      attrs.set(attr, value);
+      attrs.set(attr, decode(value));
       k += m[0].length;
     }
     if (stack.length === 0 && ++roots > 1) throw new Error(`second root element <${name}> at ${lt}`);
@@ -75,4 +84,10 @@ export function parseXml(text: string): XmlElement[] {
   if (stack.length > 0) throw new Error(`unclosed <${stack[stack.length - 1]}>`);
   if (roots !== 1) throw new Error('no root element');
   return elements;
+}
+
+/** Anything a browser would fetch or run: URLs, src/href attributes, scripts, stylesheets, CSS url()/@import. */
+export function externalReferences(html: string): string[] {
+  const patterns = [/https?:/gi, /\/\/[a-z0-9]/gi, /\bsrc\s*=/gi, /\bhref\s*=/gi, /<script/gi, /<link/gi, /<iframe/gi, /<img/gi, /url\(/gi, /@import/gi];
+  return patterns.flatMap((p) => html.match(p) ?? []);
 }

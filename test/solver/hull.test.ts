@@ -28,6 +28,20 @@ describe('choiceAt', () => {
     assert.equal(choiceAt(s, 0, 0.5), 1); // scores 1, 2, 2, 1.5
     assert.equal(choiceAt(s, 0, Infinity), 0);
   });
+
+  it('spends no more as the price rises', () => {
+    const rng = new Rng(6);
+    for (let trial = 0; trial < 50; trial++) {
+      const r = randomScores(rng, 100, 1 + rng.int(5), trial % 2 === 0 ? 3 : 0);
+      let previous = Infinity;
+      for (const lambda of [0, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, Infinity]) {
+        let spend = 0;
+        for (let i = 0; i < r.n; i++) spend += r.chat[i * r.m + choiceAt(r, i * r.m, lambda)];
+        assert.ok(spend <= previous, `trial ${trial}, λ ${lambda}`);
+        previous = spend;
+      }
+    }
+  });
 });
 
 describe('climb', () => {
