@@ -63,7 +63,9 @@ function seedOption(text: string): number {
 
 function criteoSummary(r: CriteoHybridResult, input: string): string {
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
-  const rows = r.files.map((f) => [f.file, f.rows, pct(f.rows / r.rows), pct(f.treated / Math.max(1, f.rows))]);
+  // Counts as padded text: textTable would round numbers to four significant digits.
+  const width = String(r.rows).length;
+  const rows = r.files.map((f) => [f.file, String(f.rows).padStart(width), pct(f.rows / r.rows), pct(f.treated / Math.max(1, f.rows))]);
   return [
     `built the Criteo hybrid benchmark from ${input} (${r.rows} rows, seed ${r.seed}) into ${r.dir} in ${r.seconds.toFixed(1)} s ` +
       `(${Math.round((2 * r.rows) / r.seconds)} rows/s over two passes)`,

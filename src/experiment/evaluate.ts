@@ -62,7 +62,9 @@ export class Evaluator {
     const truth = test.trueR && test.trueC ? { trueR: test.trueR, trueC: test.trueC } : undefined;
     let oracle: number | undefined;
     if (truth) {
-      if (!this.oracle.has(budget)) this.oracle.set(budget, oracleRevenue(test.n, test.arms, truth, budget));
+      if (!this.oracle.has(budget)) {
+        this.oracle.set(budget, oracleRevenue(test.n, test.arms, truth, { t: test.t, r: test.r, c: test.c, p: test.p }, budget));
+      }
       oracle = this.oracle.get(budget);
     }
     return policyMetrics(

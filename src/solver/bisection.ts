@@ -32,6 +32,8 @@ export interface AlgorithmAResult {
   cost: number;
   /** Policies evaluated. */
   iterations: number;
+  /** Whether the IPW cost is within eps of the budget or below it (false: no price reaches the budget). */
+  feasible: boolean;
 }
 
 /**
@@ -39,6 +41,9 @@ export interface AlgorithmAResult {
  * `eps` or the IPW cost is within `eps` of the per-capita budget; λ* is the last midpoint, as in the
  * paper. Where the interval is already narrower than `eps`, λ* is its upper end (the cautious side).
  * Stops early when the midpoint no longer moves in floating point, so any eps > 0 terminates.
+ * When the IPW cost at that upper end still exceeds the budget (predicted costs ordered unlike the real
+ * ones, or no free arm), the upper end is doubled until it does not (at most 64 times) before bisecting;
+ * otherwise λ* would sit at an over-budget price and an overspending policy would look best.
  * Throws AllocationError for misaligned or invalid logged rows, eps ≤ 0 or a non-finite budget.
  */
 export function algorithmA(s: Scores, logged: LoggedRows, perCapitaBudget: number, eps: number): AlgorithmAResult {
@@ -60,6 +65,16 @@ export function algorithmA(s: Scores, logged: LoggedRows, perCapitaBudget: numbe
     [revenue, cost] = ipwValue(logged, weights, allocation);
     iterations++;
   };
+  if (hi > 0) {
+    evaluate();
+    for (let k = 0; k < 64 && cost > perCapitaBudget + eps; k++) {
+      lo = hi;
+      hi *= 2;
+      lambda = hi;
+      evaluate();
+    }
+    if (cost > perCapitaBudget + eps) return { lambda, allocation, revenue, cost, iterations, feasible: false };
+  }
   while (hi - lo > eps) {
     const mid = (lo + hi) / 2;
     if (mid <= lo || mid >= hi) break;
@@ -70,7 +85,7 @@ export function algorithmA(s: Scores, logged: LoggedRows, perCapitaBudget: numbe
     else lo = lambda;
   }
   if (iterations === 0) evaluate();
-  return { lambda, allocation, revenue, cost, iterations };
+  return { lambda, allocation, revenue, cost, iterations, feasible: cost <= perCapitaBudget + eps };
 }
 
 /** max over ĉ_ij > 0 of r̂_ij / ĉ_ij, floored at 0: at this price no costly arm beats a free one. */

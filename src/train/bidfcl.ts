@@ -26,7 +26,7 @@ import { predictOriginal, type OutputScale, type TrainedModel } from '../nn/pred
 import { Rng } from '../util/rng.js';
 import type { BidfclEpochSummary } from './bidfcl-stats.js';
 import { BilevelTrainer } from './bilevel-step.js';
-import { trainLoop, type EpochRecord, type LoopResult } from './loop.js';
+import { trainLoop, type EpochRecord } from './loop.js';
 import type { ObsRows } from './lower.js';
 import type { MethodContext, MethodRun } from './method.js';
 import { buildTrainSet, fitFeatureScaler, fitOutputScale } from './prepare.js';
@@ -89,10 +89,12 @@ export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Met
     },
     'training (bi-level)',
   );
-  const loopFor = (label: string, epochs: number, withUpper: boolean, rngSeed: number): { loop: LoopResult; summaries: BidfclEpochSummary[] } => {
+  const loopFor = (label: string, epochs: number, withUpper: boolean, rngSeed: number, initialCandidate: boolean) => {
     const summaries: BidfclEpochSummary[] = [];
-    let validations = 0;
-    trainer.epoch = 0;
+    // The loop validates after every epoch (and once before the first when the start is a candidate):
+    // each later call closes an epoch's diagnostics.
+    let beforeFirst = initialCandidate;
+    trainer.epoch = 1;
     const loop = trainLoop({
       label,
       rows: obsSet.n,
@@ -101,11 +103,12 @@ export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Met
       patience: config.train.patience,
       maxLoss: config.train.max_loss,
       rng: new Rng(rngSeed),
+      initialCandidate,
       step: (idx) => trainer.step(idx, withUpper),
-      // The loop validates once before training and after every epoch: the later calls close an epoch.
       validate: () => {
-        if (validations++ > 0) summaries.push(trainer.endEpoch(withUpper ? 'bi-level' : 'warm-start'));
-        trainer.epoch = validations;
+        if (beforeFirst) beforeFirst = false;
+        else summaries.push(trainer.endEpoch(withUpper ? 'bi-level' : 'warm-start'));
+        trainer.epoch = summaries.length + 1;
         return ctx.score(trained);
       },
       getWeights: () => model.getWeights(),
@@ -123,7 +126,7 @@ export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Met
     let warmSeconds = 0;
     if (method.warm_start_epochs > 0) {
       // θ steps only, with the bridge at its initialisation; the best validated epoch starts the bi-level phase.
-      const warm = loopFor(`${method.id}.warm-start`, method.warm_start_epochs, false, seed * 7919 + 2);
+      const warm = loopFor(`${method.id}.warm-start`, method.warm_start_epochs, false, seed * 7919 + 2, ctx.warmStart !== undefined);
       history.push(...warm.loop.history.map((r, i) => ({ ...r, phase: 'warm-start' as const, ...warm.summaries[i] })));
       warmSteps = warm.loop.steps;
       warmSeconds = warm.loop.seconds;
@@ -131,7 +134,8 @@ export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Met
         return { trained, loop: { ...warm.loop, history }, rows: obsSet.n };
       }
     }
-    const main = loopFor(method.id, method.epochs ?? config.train.epochs, true, seed * 7919 + 1);
+    // A warm start (a named model, or the warm-start epochs) is itself a checkpoint candidate.
+    const main = loopFor(method.id, method.epochs ?? config.train.epochs, true, seed * 7919 + 1, ctx.warmStart !== undefined || method.warm_start_epochs > 0);
     history.push(...main.loop.history.map((r, i) => ({ ...r, phase: 'bi-level' as const, ...main.summaries[i] })));
     return { trained, loop: { ...main.loop, history, steps: main.loop.steps + warmSteps, seconds: main.loop.seconds + warmSeconds }, rows: obsSet.n };
   } finally {

@@ -1,6 +1,6 @@
 /**
- * The shared training loop: epochs of seeded mini-batches, validation after each epoch (and once before
- * the first, so a warm start is itself a candidate), early stopping with patience, the best checkpoint
+ * The shared training loop: epochs of seeded mini-batches, validation after each epoch (and, for a warm
+ * start, once before the first, so the warm start is itself a candidate), early stopping with patience, the best checkpoint
  * kept in memory, a divergence guard, and Ctrl-C. Method-specific work is the `step` callback.
  */
 import { log } from '../log.js';
@@ -26,6 +26,8 @@ export interface LoopSpec {
   patience: number;
   maxLoss: number;
   rng: Rng;
+  /** Whether the weights before the first epoch may be kept (a warm start); default: only trained ones. */
+  initialCandidate?: boolean;
   /** One optimiser step on the given row indices; returns the loss value. */
   step: (rows: Uint32Array) => number;
   /** Validation score, higher is better (validation EOM). */
@@ -52,13 +54,13 @@ export function trainLoop(spec: LoopSpec): LoopResult {
   const t0 = performance.now();
   const history: EpochRecord[] = [];
   let best = spec.getWeights();
-  let bestVal = spec.validate();
+  let bestVal = spec.initialCandidate === true ? spec.validate() : -Infinity;
   let bestEpoch = 0;
   let steps = 0;
   let stopped: StopReason = 'completed';
   let error: string | undefined;
   let epoch = 0;
-  log.debug({ method: spec.label, val: bestVal }, 'validation before training');
+  if (spec.initialCandidate === true) log.info({ method: spec.label, val_eom: bestVal }, 'validation of the warm start');
   outer: for (epoch = 1; epoch <= spec.epochs; epoch++) {
     const e0 = performance.now();
     const order = spec.rng.permutation(spec.rows);

@@ -45,14 +45,27 @@ function trainingTables(method: MethodConfig, splits: Splits): { tables: DataTab
   return { tables: [splits.rctTrain, splits.obs!], ipw: [true, false] };
 }
 
-/** Mean validation EOM revenue over the validation budgets: the checkpoint-selection score. */
+/** Relative overspend of the validation IPW cost that still counts as within budget. */
+const BUDGET_SLACK = 0.02;
+
+/**
+ * Checkpoint-selection score: mean validation EOM revenue over the validation budgets. A checkpoint
+ * whose policy overspends a budget by more than 2% (no price brings its IPW cost down to the budget) is
+ * ranked below every one that fits, by its overspend: otherwise buying revenue with extra budget would
+ * look like better decisions.
+ */
 export function validationScore(tm: TrainedModel, val: DataTable, budgets: number[]): number {
   const pred = predictOriginal(tm, val.x, val.n);
   const scores = { n: val.n, m: val.arms, rhat: pred.r, chat: pred.c };
   const logged = { t: val.t, r: val.r, c: val.c, p: val.p };
-  let sum = 0;
-  for (const b of budgets) sum += algorithmA(scores, logged, b, bisectionEps(b)).revenue;
-  return sum / budgets.length;
+  let revenue = 0;
+  let overspend = 0;
+  for (const b of budgets) {
+    const res = algorithmA(scores, logged, b, bisectionEps(b));
+    revenue += res.revenue;
+    overspend += Math.max(0, res.cost - b * (1 + BUDGET_SLACK));
+  }
+  return overspend > 0 ? -1e9 - overspend : revenue / budgets.length;
 }
 
 /** Bi-DFCL: resolves the teacher (the named one, or TSM-SL on RCT trained here and disposed after). */
@@ -98,6 +111,7 @@ export function trainMethod(method: MethodConfig & { id: string }, ctx: MethodCo
       patience: config.train.patience,
       maxLoss: config.train.max_loss,
       rng: new Rng(seed * 7919 + 1),
+      initialCandidate: ctx.warmStart !== undefined,
       step: makeStep(method, { model, optimizer, set, batchSize, budgets: ctx.trainBudgets, scale }),
       validate: () => validationScore(trained, splits.rctVal, ctx.valBudgets),
       getWeights: () => model.getWeights(),

@@ -37,9 +37,11 @@ describe('algorithmA', () => {
     // λ_hi = 3. λ = 1.5: π = (1,0,1,0), all four rows match: c̄ = (2+0+1+0)/2 = 1.5 > 0.75 → λ_lo = 1.5.
     // λ = 2.25: π = (0,0,1,0), rows 2-4 match: c̄ = (0+1+0)/2 = 0.5 < 0.75 → λ_hi = 2.25.
     // λ = 1.875 → c̄ 1.5 → lo; λ = 2.0625 → c̄ 0.5 → hi; λ = 1.96875 → c̄ 1.5 → lo; width 0.094 < 0.1.
+    // One more policy is evaluated first: λ_hi itself (everyone on arm 0, c̄ = 0 ≤ b), so no extension.
     const res = algorithmA(s, logged, 0.75, 0.1);
     assert.equal(res.lambda, 1.96875);
-    assert.equal(res.iterations, 5);
+    assert.equal(res.iterations, 6);
+    assert.equal(res.feasible, false, 'the last midpoint overspends: the paper returns it as λ*');
     assert.deepEqual([...res.allocation], [1, 0, 1, 0]);
     assert.equal(res.cost, 1.5);
     assert.equal(res.revenue, (4 + 1 + 2 + 0) / 2);
@@ -48,10 +50,37 @@ describe('algorithmA', () => {
   it('stops as soon as the IPW cost is within ε of the budget', () => {
     const res = algorithmA(s, logged, 0.5, 0.1);
     assert.equal(res.lambda, 2.25);
-    assert.equal(res.iterations, 2);
+    assert.equal(res.iterations, 3);
+    assert.equal(res.feasible, true);
     assert.deepEqual([...res.allocation], [0, 0, 1, 0]);
     assert.equal(res.cost, 0.5);
     assert.equal(res.revenue, (1 + 2 + 0) / 2);
+  });
+
+  it('raises λ beyond max r̂/ĉ when the IPW cost there still exceeds the budget', () => {
+    // Predicted costs say arm 1 is cheaper, but the logged (real) costs of arm 1 are high: at λ_hi = 1
+    // (r̂ 1, ĉ 1 for arm 1 vs r̂ 0, ĉ 2 for arm 0) every user is on arm 1, IPW cost (2 rows · 4 · ½) = 4 > 1.
+    // At λ = 2: arm 0 scores −4, arm 1 scores −1 → still arm 1; λ grows without end and never fits.
+    const flipped = scoresOf([
+      [
+        [0, 2],
+        [1, 1],
+      ],
+      [
+        [0, 2],
+        [1, 1],
+      ],
+    ]);
+    const rows: LoggedRows = { t: Uint8Array.of(0, 1), r: Float64Array.of(0, 1), c: Float64Array.of(0, 4) };
+    const res = algorithmA(flipped, rows, 1, 1e-3);
+    assert.equal(res.feasible, false);
+    assert.deepEqual([...res.allocation], [1, 1]);
+    assert.ok(res.lambda > 1e18, 'the upper end was doubled 64 times');
+    // Real costs ordered like the predicted ones: at λ = 4 (doubled twice from max r̂/ĉ = 1) arm 0 wins.
+    const agree: LoggedRows = { t: Uint8Array.of(0, 1), r: Float64Array.of(0, 1), c: Float64Array.of(4, 1) };
+    const ok = algorithmA(flipped, agree, 2.5, 1e-3);
+    assert.equal(ok.feasible, true);
+    assert.ok(ok.cost <= 2.5 + 1e-3);
   });
 
   it('uses a given propensity column', () => {
@@ -59,7 +88,7 @@ describe('algorithmA', () => {
     // c̄ = 1 → lo; then 2.625, 2.8125, 2.90625 all keep π and c̄ = 1; width 0.094 < 0.1.
     const res = algorithmA(s, { ...logged, p: Float64Array.of(0.25, 0.5, 0.25, 0.5) }, 0.5, 0.1);
     assert.equal(res.lambda, 2.90625);
-    assert.equal(res.iterations, 5);
+    assert.equal(res.iterations, 6);
     assert.equal(res.cost, 1);
     assert.equal(res.revenue, 0.5 * 1 + 2 + 0.5 * 0);
   });

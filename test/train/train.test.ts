@@ -96,6 +96,7 @@ describe('trainLoop', () => {
     let calls = 0;
     const res = trainLoop({
       ...common,
+      initialCandidate: true,
       epochs: 50,
       patience: 3,
       step: () => {
@@ -110,6 +111,25 @@ describe('trainLoop', () => {
     assert.equal(res.steps, 4 * 3, 'ceil(10 / 4) = 3 steps per epoch');
     assert.equal(weights.w[0], 3, 'weights after epoch 1 (3 steps)');
     epochVal = [];
+  });
+
+  it('keeps the untrained weights only for a warm start', () => {
+    weights.w = new Float32Array([0]);
+    let calls = 0;
+    const vals = [2, 1];
+    const res = trainLoop({
+      ...common,
+      epochs: 2,
+      patience: 5,
+      step: () => {
+        weights.w[0] += 1;
+        return 1;
+      },
+      validate: () => vals[calls++],
+    });
+    assert.equal(calls, 2, 'no validation before training: epoch 1 is the first candidate');
+    assert.equal(res.bestEpoch, 1);
+    assert.equal(weights.w[0], 3, 'weights after epoch 1 (3 steps)');
   });
 
   it('stops on a NaN loss and keeps the last good checkpoint', () => {
