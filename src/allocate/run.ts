@@ -4,12 +4,13 @@
  *
  * Scores: `id` (optional; the 0-based row index when absent), `rhat_0..rhat_{M-1}`, `chat_0..chat_{M-1}`,
  * M inferred from the header. They are read straight into two row-major float32 matrices, so memory is
- * the score matrix plus the ids.
+ * the score matrix plus the ids (packed UTF-8, a few bytes each).
  */
 import { basename } from 'node:path';
 import { CsvWriter, csvCell, formatNumber } from '../data/csv-write.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { readCsvColumns, type ColumnRequest } from '../data/csv-read.js';
+import type { TextColumn } from '../data/text-column.js';
 import { DataError, UsageError } from '../errors.js';
 import { log } from '../log.js';
 import { solveExact } from '../solver/exact.js';
@@ -20,7 +21,7 @@ import { progressBar } from '../util/progress.js';
 /** Predicted scores of N users (float32, row-major N×M) with their ids (null: use the row index). */
 export interface ScoredUsers {
   scores: Scores & { rhat: Float32Array; chat: Float32Array };
-  ids: string[] | null;
+  ids: TextColumn | null;
   /** Where the scores came from, for error messages. */
   source: string;
 }
@@ -93,7 +94,7 @@ export async function readScores(file: string): Promise<ScoredUsers> {
   bar.end();
   const rhat = table.matrices.get('rhat')!.data;
   const chat = table.matrices.get('chat')!.data;
-  const ids = (table.columns.get('id') as string[] | undefined) ?? null;
+  const ids = (table.columns.get('id') as TextColumn | undefined) ?? null;
   log.info({ file, users: table.rows, arms: m }, 'read scores');
   return { scores: { n: table.rows, m, rhat, chat }, ids, source: file };
 }
@@ -188,7 +189,7 @@ async function writeAllocation(out: string, users: ScoredUsers, alloc: Uint8Arra
     let lines: string[] = [];
     for (let i = 0; i < scores.n; i++) {
       const k = i * m + alloc[i];
-      const id = ids ? csvCell(ids[i]) : String(i);
+      const id = ids ? csvCell(ids.get(i)) : String(i);
       lines.push(`${id},${alloc[i]},${formatNumber(rhat[k], true)},${formatNumber(chat[k], true)}`);
       if (lines.length === 8192) {
         await w.raw(lines.join('\n') + '\n');

@@ -17,6 +17,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError, didYouMean } from '../errors.js';
+import { TextColumn } from './text-column.js';
 
 export type ColumnKind = 'f32' | 'f64' | 'i32' | 'text';
 export interface ColumnRequest {
@@ -31,7 +32,7 @@ export interface ColumnRequest {
 }
 /** Requests, or a function choosing them once the header is known (e.g. features by pattern). */
 export type Requests = ColumnRequest[] | ((header: string[]) => ColumnRequest[]);
-export type ColumnData = Float32Array | Float64Array | Int32Array | string[];
+export type ColumnData = Float32Array | Float64Array | Int32Array | TextColumn;
 export interface CsvColumns {
   file: string;
   rows: number;
@@ -54,10 +55,10 @@ const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 
-type Storage = Float32Array | Float64Array | Int32Array | string[];
+type Storage = Float32Array | Float64Array | Int32Array | TextColumn;
 
 function alloc(kind: number, n: number): Storage {
-  return kind === 1 ? new Float32Array(n) : kind === 2 ? new Float64Array(n) : kind === 3 ? new Int32Array(n) : [];
+  return kind === 1 ? new Float32Array(n) : kind === 2 ? new Float64Array(n) : kind === 3 ? new Int32Array(n) : new TextColumn(n);
 }
 
 /**
@@ -79,13 +80,13 @@ class Store {
     this.data = alloc(this.kind, capacityRows * this.stride);
   }
   ensure(rows: number): void {
-    if (Array.isArray(this.data) || rows * this.stride <= this.data.length) return;
+    if (this.data instanceof TextColumn || rows * this.stride <= this.data.length) return;
     const grown = alloc(this.kind, (Math.ceil(rows * 1.5) + 1024) * this.stride) as Float64Array;
     grown.set(this.data as Float64Array);
     this.data = grown;
   }
   finish(rows: number): Storage {
-    if (Array.isArray(this.data)) return this.data;
+    if (this.data instanceof TextColumn) return this.data.trim();
     const used = rows * this.stride;
     // A view keeps at most 5% slack alive; copying would briefly double the column instead.
     return this.data.length <= used * 1.05 + 1024 ? this.data.subarray(0, used) : this.data.slice(0, used);
@@ -505,7 +506,7 @@ function fieldCountError(file: string, line: number, expected: number, found: nu
 
 function storeField(file: string, line: number, sink: Sink, kind: number, buf: Uint8Array, s: number, e: number, row: number): void {
   if (kind === 4) {
-    (sink.store.data as string[]).push(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('utf8'));
+    (sink.store.data as TextColumn).pushBytes(buf, s, e);
     return;
   }
   const v = parseNumber(buf, s, e);
@@ -549,7 +550,7 @@ async function readWithCsvParse(file: string, requests: Requests, opts: ReadOpti
         sink.store.ensure(at + 1);
         const text = record[f];
         if (sink.kind === 4) {
-          (sink.store.data as string[]).push(text);
+          (sink.store.data as TextColumn).push(text);
           continue;
         }
         const bytes = Buffer.from(text, 'utf8');

@@ -5,6 +5,7 @@
  */
 import { DataError } from '../errors.js';
 import { readCsvColumns, type ColumnRequest, type ReadOptions } from './csv-read.js';
+import type { TextColumn } from './text-column.js';
 
 export interface ColumnMapping {
   features: string | string[];
@@ -41,7 +42,7 @@ export interface DataTable {
   c: Float64Array;
   /** Logged propensity of the logged arm, when the file has the column. */
   p?: Float64Array;
-  id?: string[];
+  id?: TextColumn;
   /** True expected revenue / cost of every arm, n×M row-major, when the file carries them. */
   trueR?: Float64Array;
   trueC?: Float64Array;
@@ -127,7 +128,7 @@ export async function loadTable(file: string, arms: number, columns: ColumnMappi
     r: (raw.columns.get(columns.revenue) as Float64Array | undefined) ?? new Float64Array(n),
     c: (raw.columns.get(columns.cost) as Float64Array | undefined) ?? new Float64Array(n),
     p: raw.columns.get(columns.propensity) as Float64Array | undefined,
-    id: raw.columns.get(columns.id) as string[] | undefined,
+    id: raw.columns.get(columns.id) as TextColumn | undefined,
     extra: raw.extra,
   };
   if (hasTruth) {

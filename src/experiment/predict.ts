@@ -6,11 +6,12 @@ import { loadTable, DEFAULT_COLUMNS, type ColumnMapping } from '../data/table.js
 import { CsvWriter, csvCell, formatNumber } from '../data/csv-write.js';
 import { ModelError } from '../errors.js';
 import { loadTrained, predictOriginal, type TrainedModel } from '../nn/predictor.js';
+import type { TextColumn } from '../data/text-column.js';
 
 export interface ScoredRows {
   n: number;
   m: number;
-  ids: string[] | null;
+  ids: TextColumn | null;
   rhat: Float32Array;
   chat: Float32Array;
 }
@@ -31,7 +32,7 @@ export async function scoreFile(modelDir: string, input: string, onProgress?: (r
   }
 }
 
-function predictRows(tm: TrainedModel, x: Float32Array, n: number, ids: string[] | null): ScoredRows {
+function predictRows(tm: TrainedModel, x: Float32Array, n: number, ids: TextColumn | null): ScoredRows {
   const p = predictOriginal(tm, x, n);
   return { n, m: tm.model.arms, ids, rhat: p.r, chat: p.c };
 }
@@ -43,7 +44,7 @@ export async function writeScores(path: string, s: ScoredRows): Promise<void> {
   try {
     const lines: string[] = [];
     for (let i = 0; i < s.n; i++) {
-      const cells = [s.ids ? csvCell(s.ids[i]) : String(i)];
+      const cells = [s.ids ? csvCell(s.ids.get(i)) : String(i)];
       for (let j = 0; j < s.m; j++) cells.push(formatNumber(s.rhat[i * s.m + j], true));
       for (let j = 0; j < s.m; j++) cells.push(formatNumber(s.chat[i * s.m + j], true));
       lines.push(cells.join(','));

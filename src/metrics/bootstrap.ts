@@ -74,7 +74,7 @@ function quantile(sorted: Float64Array, q: number): number {
 /**
  * Percentile bootstrap of EOM(a) − EOM(b) and EOM(a)/EOM(b) − 1 over rows resampled with replacement.
  * Defaults: 1000 resamples, 95%, seed 1; the same inputs and seed give the same interval.
- * Cost: O(resamples · N) time, O(resamples) memory beyond the inputs.
+ * Cost: O(resamples · N) time, O(N + resamples) memory beyond the inputs.
  * Throws RangeError for misaligned inputs, no rows, an arm outside 0..arms−1 or a bad option.
  */
 export function pairedBootstrap(rows: PairedContributions, opts: BootstrapOptions = {}): PairedBootstrap {
@@ -114,20 +114,26 @@ export function pairedBootstrap(rows: PairedContributions, opts: BootstrapOption
 
   const rng = new Rng(seed);
   const scale = n / 4294967296;
+  // How often each row was drawn. One byte per row keeps the random increments in cache for millions of
+  // rows (reading the 17-byte rows at random instead was 40× slower at 1M rows); a count of 256 has
+  // probability ~1/256! and cannot happen.
+  const times = new Uint8Array(n);
   const diffs = new Float64Array(resamples);
   const rels = new Float64Array(resamples);
   let notBetter = 0;
   for (let k = 0; k < resamples; k++) {
+    times.fill(0);
+    for (let draw = 0; draw < n; draw++) times[Math.floor(rng.nextU32() * scale)]++;
     sa.fill(0);
     sb.fill(0);
     counts.fill(0);
-    // The hot loop (N draws per resample): kept free of calls other than the generator's.
-    for (let draw = 0; draw < n; draw++) {
-      const i = Math.floor(rng.nextU32() * scale);
+    for (let i = 0; i < n; i++) {
+      const m = times[i];
+      if (m === 0) continue;
       const j = arm[i];
-      sa[j] += xa[i];
-      sb[j] += xb[i];
-      counts[j]++;
+      sa[j] += m * xa[i];
+      sb[j] += m * xb[i];
+      counts[j] += m;
     }
     const [va, vb] = values(sa, sb, counts, weighted, n);
     diffs[k] = va - vb;

@@ -31,7 +31,7 @@ function trainSet(n: number, seed: number): TrainSet {
   const x = Float32Array.from({ length: n * D }, () => rng.normal());
   const t = Int32Array.from({ length: n }, () => rng.int(M));
   const r = Float32Array.from({ length: n }, (_, i) => Math.max(0, 1 + 0.5 * x[i * D] + t[i] * (0.3 + 0.3 * x[i * D + 1]) + 0.2 * rng.normal()));
-  const c = Float32Array.from({ length: n }, (_, i) => 0.2 * t[i] * (1 + 0.3 * Math.abs(x[i * D + 2])));
+  const c = Float32Array.from({ length: n }, (_, i) => (0.1 + 0.2 * t[i]) * (1 + 0.3 * Math.abs(x[i * D + 2])));
   return { n, d: D, arms: M, x, t, r, c, invP: new Float32Array(n).fill(M), w: new Float32Array(n).fill(1) };
 }
 
@@ -50,7 +50,8 @@ function trainer(over: Record<string, unknown> = {}, poison = false) {
   const m = method(over);
   const rows: ObsRows = { set: obs, teacher: m.bridge === 'pseudo-labels' ? teacher : null };
   const model = Mlp.create(NET, 4);
-  const tr = new BilevelTrainer(m, model, rows, rct, { revenue: 1, cost: 1 }, [0.2], 5);
+  // Budget 0.5 ≥ every arm's real cost: λ* stays finite even while the untrained model orders costs wrongly.
+  const tr = new BilevelTrainer(m, model, rows, rct, { revenue: 1, cost: 1 }, [0.5], 5);
   const order = new Rng(6);
   const batch = () => order.permutation(obs.n).subarray(0, 64);
   return { tr, model, batch };
@@ -65,7 +66,7 @@ describe('BilevelTrainer.step', () => {
     assert.equal(tf.memory().numTensors, count);
     const s = tr.endEpoch();
     assert.equal(s.upper_steps, 7, 'every k = 2 batches over 14 batches');
-    assert.ok(s.cg_iterations_mean! > 0 && s.cg_residual_mean! >= 0 && s.hypergradient_norm! > 0 && s.damping! > 0);
+    assert.ok(s.cg_iterations_mean! > 0 && s.cg_residual_mean! >= 0 && s.hypergradient_norm! > 0 && s.damping! > 0, JSON.stringify(s));
     assert.ok(s.gate_r! > 0 && s.gate_r! < 1);
     tr.dispose();
     model.dispose();
