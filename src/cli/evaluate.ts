@@ -34,7 +34,7 @@ async function evaluate(opts: EvaluateOptions): Promise<void> {
     const sets = budgets ? [`evaluate.budgets=[${budgets.join(',')}]`] : [];
     const { config } = loadConfig(join(opts.run, 'config.yaml'), sets);
     const result = await evaluateRun(opts.run, config);
-    process.stdout.write(`${summaryTable(result.metrics)}\n\nmetrics: ${result.metricsFile}\nreport: ${result.reportFile}\n`);
+    process.stdout.write(`${summaryTable(result.metrics)}\n\nmetrics: ${result.metricsFile}\nreport: ${result.reportFile} and ${result.htmlFile} (${result.plotFiles.length} plots in plots/)\n`);
     return;
   }
   if (opts.data === undefined) throw new UsageError('--model needs --data FILE (an RCT file with t, r, c)');

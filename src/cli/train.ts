@@ -15,7 +15,7 @@ async function train(opts: TrainOptions): Promise<void> {
   const backend = opts.backend === 'auto' ? config.backend : opts.backend;
   const result = await runExperiment(config, yaml, { out: opts.out, backend });
   process.stdout.write(
-    `${result.interrupted ? 'interrupted: results so far\n' : ''}${summaryTable(result.metrics)}\n\nrun directory: ${result.runDir}\nmetrics: ${result.metricsFile}\nreport: ${result.reportFile}\n`,
+    `${result.interrupted ? 'interrupted: results so far\n' : ''}${summaryTable(result.metrics)}\n\nrun directory: ${result.runDir}\nmetrics: ${result.metricsFile}\nreport: ${result.reportFile} and ${result.htmlFile} (${result.plotFiles.length} plots in plots/)\n`,
   );
 }
 

@@ -8,9 +8,9 @@ export function textTable(header: string[], rows: (string | number)[][]): string
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-/** Four significant digits, no exponent for ordinary magnitudes. */
+/** Integers as they are; otherwise four significant digits, no exponent for ordinary magnitudes. */
 export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+  if (!Number.isFinite(v) || (Number.isInteger(v) && Math.abs(v) < 1e15)) return String(v);
   if (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3)) return v.toExponential(3);
   return Number(v.toPrecision(4)).toString();
 }

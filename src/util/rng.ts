@@ -39,6 +39,25 @@ export class Rng {
     return result;
   }
 
+  /**
+   * Fills `out` with the next out.length values of nextU32, in order. Hot loops use it: the state stays in
+   * local variables, whereas each nextU32 call stores it back into the object (≈ 4× slower per draw).
+   */
+  fillU32(out: Uint32Array): void {
+    let { s0, s1, s2, s3 } = this;
+    for (let k = 0; k < out.length; k++) {
+      out[k] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = [s0, s1, s2, s3];
+  }
+
   /** Uniform in [0, 1) with 32 bits of resolution. */
   uniform(): number {
     return this.nextU32() / 4294967296;
