@@ -159,7 +159,7 @@ const bidfclCommon = {
   damping_scale: z
     .enum(DAMPING_SCALES)
     .default('trace')
-    .describe('trace: δ relative to a running Hutchinson estimate of tr(H), method.md\'s default; absolute: δ = damping (default trace)'),
+    .describe('trace: δ = damping × a running Hutchinson estimate of tr(H), so δ follows the scale of H; absolute: δ = damping (default trace)'),
   hypergradient: z
     .enum(HYPERGRADIENT_MODES)
     .default('exact')

@@ -179,7 +179,10 @@ function referenceHypergradient(phi: Float64Array[], U: (phi: Float64Array[]) =>
 describe('implicit hypergradient (linear target, lower level solved exactly)', () => {
   for (const bridge of ['pseudo-labels', 'row-weights'] as const) {
     for (const mode of ['exact', 'double-backprop', 'finite-difference'] as HypergradientMode[]) {
-      it(`${bridge}, ${mode}: agrees with a central difference of U(φ) = L_PPL(θ*(φ)) to 1e-3`, (t) => {
+      // float32 products against a float64 reference: 1e-5 relative for the exact products (measured ≈ 2e-7),
+      // 1e-3 for finite differences of float32 gradients (measured ≈ 4e-5 and 3e-4).
+      const tolerance = mode === 'finite-difference' ? 1e-3 : 1e-5;
+      it(`${bridge}, ${mode}: agrees with a central difference of U(φ) = L_PPL(θ*(φ)) to ${tolerance} relative`, (t) => {
         const { lower: base, bridge: bridgeNet, rct, rx, host } = setup(11);
         const lower = { ...base, spec: { ...base.spec, bridge } };
         const hidden = lower.bridge.hidden[0];
@@ -208,14 +211,14 @@ describe('implicit hypergradient (linear target, lower level solved exactly)', (
         const cos = cosine(hg.grads, ref);
         t.diagnostic(`relative error ${err.toExponential(2)}, cosine ${cos.toFixed(7)}, CG ${hg.cg!.iterations} iterations, residual ${hg.cg!.relResidual.toExponential(2)}`);
         assert.ok(hg.cg!.iterations <= 16 + 2, `${hg.cg!.iterations} CG iterations for 16 unknowns`);
-        assert.ok(err < 1e-3, `relative error ${err.toExponential(2)}, cosine ${cos}, CG residual ${hg.cg!.relResidual}`);
+        assert.ok(err < tolerance, `relative error ${err.toExponential(2)}, cosine ${cos}, CG residual ${hg.cg!.relResidual}`);
         tf.dispose([...hg.grads, ...hg.v, ...ref, ...g, ...thetaStar, xs]);
         bridgeNet.dispose();
       });
     }
   }
 
-  it('explicit: equals the derivative of U(φ) = L_PPL(θ − α∇_θP(φ, θ)) through the unrolled step', (t) => {
+  it('explicit: equals the derivative of U(φ) = L_PPL(θ − α∇_θP(φ, θ)) through the unrolled step to 1e-5 relative', (t) => {
     const { lower, bridge: bridgeNet, rct, rx, host } = setup(12);
     const hidden = lower.bridge.hidden[0];
     const alpha = 0.3;
@@ -238,7 +241,7 @@ describe('implicit hypergradient (linear target, lower level solved exactly)', (
     const ref = referenceHypergradient(phi64, (phi) => upper64(thetaOf(phi), host)).map((r, k) => tf.tensor(Float32Array.from(r), bridgeNet.vars[k].shape));
     const err = relErr(hg.grads, ref);
     t.diagnostic(`relative error ${err.toExponential(2)}, cosine ${cosine(hg.grads, ref).toFixed(7)}`);
-    assert.ok(err < 1e-3, `relative error ${err.toExponential(2)}`);
+    assert.ok(err < 1e-5, `relative error ${err.toExponential(2)}`);
     tf.dispose([...hg.grads, ...ref, ...g, ...theta, ...thetaStep, xs]);
     bridgeNet.dispose();
   });
