@@ -114,7 +114,7 @@ async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
   ];
   const trained = new Map<string, TrainedModel>();
   for (const method of methods) {
-    const run = trainMethod(method, { config, splits, seed: 1, trainBudgets: [0.3], valBudgets: [0.3] });
+    const run = await trainMethod(method, { config, splits, seed: 1, trainBudgets: [0.3], valBudgets: [0.3] });
     const sps = (run.rows * run.loop.epochsRun) / run.loop.seconds;
     emit({
       bench: `train.end_to_end.${method.id}`,
@@ -131,7 +131,7 @@ async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
   }
   // The quick run (CI) measures the bi-level figures on the default CPU backend only.
   if (!quick || backend === 'wasm') {
-    benchBilevel(config, splits, trained.get('tsm-sl-rct')!, quick, emit);
+    await benchBilevel(config, splits, trained.get('tsm-sl-rct')!, quick, emit);
     benchSecondOrder(splits.obs!, trained.get('tsm-sl-rct')!, quick, emit);
   }
   for (const tm of trained.values()) tm.model.dispose();
@@ -143,12 +143,12 @@ async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
  * model, as in the shipped configs: from a random start the predicted costs are ordered unlike the real
  * ones, Algorithm A finds no price within budget, λ* runs off and the upper gradient (and CG) vanish.
  */
-function benchBilevel(config: Config, splits: Splits, teacher: TrainedModel, quick: boolean, emit: (o: object) => void): void {
+async function benchBilevel(config: Config, splits: Splits, teacher: TrainedModel, quick: boolean, emit: (o: object) => void): Promise<void> {
   const ctx = { config, splits, seed: 1, trainBudgets: [0.3], valBudgets: [0.3], teacher };
-  const pooledRun = trainMethod({ id: 'tsm-sl-rct-obs', kind: 'tsm-sl', data: 'rct+obs' }, ctx);
+  const pooledRun = await trainMethod({ id: 'tsm-sl-rct-obs', kind: 'tsm-sl', data: 'rct+obs' }, ctx);
   const warmStart = pooledRun.trained;
-  const perEpoch = (m: MethodConfig) => {
-    const run = trainMethod(m, { ...ctx, warmStart });
+  const perEpoch = async (m: MethodConfig) => {
+    const run = await trainMethod(m, { ...ctx, warmStart });
     run.trained.model.dispose();
     return { run, seconds: run.loop.seconds / Math.max(1, run.loop.epochsRun) };
   };
@@ -163,7 +163,7 @@ function benchBilevel(config: Config, splits: Splits, teacher: TrainedModel, qui
   ];
   const paper: Record<string, string> = { 'bidfcl-ppl': '6.3', 'bidfcl-pifd': '7.0', 'bidfcl-ppl-explicit': '8-10' };
   for (const m of bilevel) {
-    const { run, seconds } = perEpoch(m);
+    const { run, seconds } = await perEpoch(m);
     const epochs = (run.loop.history as BidfclEpochRecord[]).filter((h) => h.phase === 'bi-level');
     const sum = (f: (h: BidfclEpochRecord) => number | null | undefined) => epochs.reduce((a, h) => a + (f(h) ?? 0), 0);
     const upper = sum((h) => h.upper_steps);

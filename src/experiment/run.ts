@@ -49,7 +49,7 @@ export async function runExperiment(config: Config, resolvedYaml: string, opts: 
       if (interruptRequested()) break;
       const warmStart = method.kind !== 'tsm-sl' && method.warm_start !== undefined ? trained.get(method.warm_start) : undefined;
       const teacher = isBidfclMethod(method) && method.teacher !== undefined ? trained.get(method.teacher) : undefined;
-      const run = trainMethod(method, { config, splits, seed, trainBudgets, valBudgets, warmStart, teacher });
+      const run = await trainMethod(method, { config, splits, seed, trainBudgets, valBudgets, warmStart, teacher });
       const record: TrainRecord = {
         epochs_run: run.loop.epochsRun,
         best_epoch: run.loop.bestEpoch,

@@ -43,7 +43,8 @@ export interface AlgorithmAResult {
  * Stops early when the midpoint no longer moves in floating point, so any eps > 0 terminates.
  * When the IPW cost at that upper end still exceeds the budget (predicted costs ordered unlike the real
  * ones, or no free arm), the upper end is doubled until it does not (at most 64 times) before bisecting;
- * otherwise λ* would sit at an over-budget price and an overspending policy would look best.
+ * otherwise λ* would sit at an over-budget price and an overspending policy would look best. When no
+ * price fits at all, it bisects the paper's interval and returns `feasible: false`.
  * Throws AllocationError for misaligned or invalid logged rows, eps ≤ 0 or a non-finite budget.
  */
 export function algorithmA(s: Scores, logged: LoggedRows, perCapitaBudget: number, eps: number): AlgorithmAResult {
@@ -67,13 +68,20 @@ export function algorithmA(s: Scores, logged: LoggedRows, perCapitaBudget: numbe
   };
   if (hi > 0) {
     evaluate();
+    const paperHi = hi;
     for (let k = 0; k < 64 && cost > perCapitaBudget + eps; k++) {
       lo = hi;
       hi *= 2;
       lambda = hi;
       evaluate();
     }
-    if (cost > perCapitaBudget + eps) return { lambda, allocation, revenue, cost, iterations, feasible: false };
+    if (cost > perCapitaBudget + eps) {
+      // No price fits: fall back to the paper's interval, so λ* stays a usable price (training losses
+      // need one) and the result says it overspends.
+      lo = 0;
+      hi = paperHi;
+      lambda = hi;
+    }
   }
   while (hi - lo > eps) {
     const mid = (lo + hi) / 2;

@@ -57,7 +57,7 @@ function teacherPredictions(teacher: TrainedModel, obs: DataTable, scale: Output
 }
 
 /** Trains a Bi-DFCL method (see the file header). The teacher is the caller's; it is not disposed. */
-export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): MethodRun {
+export async function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Promise<MethodRun> {
   const { config, splits, seed } = ctx;
   if (!splits.obs) throw new ConfigError(`method ${method.id} trains on OBS data but data.obs is not set`, { key: 'data.obs' });
   if (method.bridge === 'pseudo-labels' && !ctx.teacher) throw new Error(`method ${method.id}: pseudo-labels need a teacher`);
@@ -89,13 +89,13 @@ export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Met
     },
     'training (bi-level)',
   );
-  const loopFor = (label: string, epochs: number, withUpper: boolean, rngSeed: number, initialCandidate: boolean) => {
+  const loopFor = async (label: string, epochs: number, withUpper: boolean, rngSeed: number, initialCandidate: boolean) => {
     const summaries: BidfclEpochSummary[] = [];
     // The loop validates after every epoch (and once before the first when the start is a candidate):
     // each later call closes an epoch's diagnostics.
     let beforeFirst = initialCandidate;
     trainer.epoch = 1;
-    const loop = trainLoop({
+    const loop = await trainLoop({
       label,
       rows: obsSet.n,
       batchSize,
@@ -126,7 +126,7 @@ export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Met
     let warmSeconds = 0;
     if (method.warm_start_epochs > 0) {
       // θ steps only, with the bridge at its initialisation; the best validated epoch starts the bi-level phase.
-      const warm = loopFor(`${method.id}.warm-start`, method.warm_start_epochs, false, seed * 7919 + 2, ctx.warmStart !== undefined);
+      const warm = await loopFor(`${method.id}.warm-start`, method.warm_start_epochs, false, seed * 7919 + 2, ctx.warmStart !== undefined);
       history.push(...warm.loop.history.map((r, i) => ({ ...r, phase: 'warm-start' as const, ...warm.summaries[i] })));
       warmSteps = warm.loop.steps;
       warmSeconds = warm.loop.seconds;
@@ -135,7 +135,7 @@ export function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext): Met
       }
     }
     // A warm start (a named model, or the warm-start epochs) is itself a checkpoint candidate.
-    const main = loopFor(method.id, method.epochs ?? config.train.epochs, true, seed * 7919 + 1, ctx.warmStart !== undefined || method.warm_start_epochs > 0);
+    const main = await loopFor(method.id, method.epochs ?? config.train.epochs, true, seed * 7919 + 1, ctx.warmStart !== undefined || method.warm_start_epochs > 0);
     history.push(...main.loop.history.map((r, i) => ({ ...r, phase: 'bi-level' as const, ...main.summaries[i] })));
     return { trained, loop: { ...main.loop, history, steps: main.loop.steps + warmSteps, seconds: main.loop.seconds + warmSeconds }, rows: obsSet.n };
   } finally {

@@ -49,8 +49,13 @@ export interface LoopResult {
   seconds: number;
 }
 
+/** Hands control back to the event loop so a Ctrl-C (SIGINT) handler can run during long training. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Runs the loop and leaves the model at its best validated weights. */
-export function trainLoop(spec: LoopSpec): LoopResult {
+export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
   const t0 = performance.now();
   const history: EpochRecord[] = [];
   let best = spec.getWeights();
@@ -60,6 +65,7 @@ export function trainLoop(spec: LoopSpec): LoopResult {
   let stopped: StopReason = 'completed';
   let error: string | undefined;
   let epoch = 0;
+  let lastYield = performance.now();
   if (spec.initialCandidate === true) log.info({ method: spec.label, val_eom: bestVal }, 'validation of the warm start');
   outer: for (epoch = 1; epoch <= spec.epochs; epoch++) {
     const e0 = performance.now();
@@ -78,6 +84,10 @@ export function trainLoop(spec: LoopSpec): LoopResult {
         break outer;
       }
       lossSum += loss;
+      if (performance.now() - lastYield > 50) {
+        await yieldToEvents();
+        lastYield = performance.now();
+      }
       if (interruptRequested()) {
         stopped = 'interrupted';
         break outer;

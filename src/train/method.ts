@@ -69,18 +69,18 @@ export function validationScore(tm: TrainedModel, val: DataTable, budgets: numbe
 }
 
 /** Bi-DFCL: resolves the teacher (the named one, or TSM-SL on RCT trained here and disposed after). */
-function trainBilevel(method: BidfclMethodConfig, ctx: MethodContext): MethodRun {
+async function trainBilevel(method: BidfclMethodConfig, ctx: MethodContext): Promise<MethodRun> {
   const needsTeacher = method.bridge === 'pseudo-labels';
-  const own = needsTeacher && !ctx.teacher ? trainMethod(teacherMethod(method), { ...ctx, warmStart: undefined }).trained : undefined;
+  const own = needsTeacher && !ctx.teacher ? (await trainMethod(teacherMethod(method), { ...ctx, warmStart: undefined })).trained : undefined;
   try {
     const teacher = needsTeacher ? (ctx.teacher ?? own!) : null;
-    return trainBidfcl(method, { ...ctx, teacher, score: (tm) => validationScore(tm, ctx.splits.rctVal, ctx.valBudgets) });
+    return await trainBidfcl(method, { ...ctx, teacher, score: (tm) => validationScore(tm, ctx.splits.rctVal, ctx.valBudgets) });
   } finally {
     own?.model.dispose();
   }
 }
 
-export function trainMethod(method: MethodConfig & { id: string }, ctx: MethodContext): MethodRun {
+export async function trainMethod(method: MethodConfig & { id: string }, ctx: MethodContext): Promise<MethodRun> {
   if (isBidfclMethod(method)) return trainBilevel(method, ctx);
   const { config, splits, seed } = ctx;
   const { tables, ipw } = trainingTables(method, splits);
@@ -103,7 +103,7 @@ export function trainMethod(method: MethodConfig & { id: string }, ctx: MethodCo
     'training',
   );
   try {
-    const loop = trainLoop({
+    const loop = await trainLoop({
       label: method.id,
       rows: set.n,
       batchSize,

@@ -91,10 +91,10 @@ describe('trainLoop', () => {
     },
   };
 
-  it('stops early and restores the best validated weights', () => {
+  it('stops early and restores the best validated weights', async () => {
     let epochVal = [0.5, 0.9, 0.7, 0.6, 0.4, 0.3];
     let calls = 0;
-    const res = trainLoop({
+    const res = await trainLoop({
       ...common,
       initialCandidate: true,
       epochs: 50,
@@ -113,11 +113,11 @@ describe('trainLoop', () => {
     epochVal = [];
   });
 
-  it('keeps the untrained weights only for a warm start', () => {
+  it('keeps the untrained weights only for a warm start', async () => {
     weights.w = new Float32Array([0]);
     let calls = 0;
     const vals = [2, 1];
-    const res = trainLoop({
+    const res = await trainLoop({
       ...common,
       epochs: 2,
       patience: 5,
@@ -132,10 +132,10 @@ describe('trainLoop', () => {
     assert.equal(weights.w[0], 3, 'weights after epoch 1 (3 steps)');
   });
 
-  it('stops on a NaN loss and keeps the last good checkpoint', () => {
+  it('stops on a NaN loss and keeps the last good checkpoint', async () => {
     weights.w = new Float32Array([0]);
     let k = 0;
-    const res = trainLoop({
+    const res = await trainLoop({
       ...common,
       epochs: 10,
       patience: 10,
