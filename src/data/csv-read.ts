@@ -11,13 +11,11 @@
  * plain files are not copied while growing. `streamCsvColumns` hands the same columns over in chunks of a
  * fixed number of rows instead, so files larger than memory (Criteo: 14M rows) pass in bounded memory.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError, didYouMean } from '../errors.js';
 import { TextColumn } from './text-column.js';
+import { parseNumber } from './parse-number.js';
+import { openSource, openStream } from './byte-source.js';
 
 export type ColumnKind = 'f32' | 'f64' | 'i32' | 'text';
 export interface ColumnRequest {
@@ -107,106 +105,11 @@ class Sink {
 /** Thrown inside the fast path when the file needs the full CSV grammar. */
 class NeedsFullParser extends Error {}
 
-function statOrThrow(file: string): { totalBytes: number } {
-  let st;
-  try {
-    st = statSync(file);
-  } catch {
-    throw new DataError('cannot open file (does it exist?)', { file });
-  }
-  if (!st.isFile()) throw new DataError('not a regular file', { file });
-  return { totalBytes: st.size };
-}
-
-function openStream(file: string): { stream: Readable; totalBytes: number } {
-  const { totalBytes } = statOrThrow(file);
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  raw.on('error', (e) => stream.destroy(e));
-  return { stream, totalBytes };
-}
-
 /** Parses the header line (may contain quotes) with csv-parse. */
 async function parseHeaderLine(line: string): Promise<string[]> {
   const records: string[][] = [];
   for await (const rec of parse(line, { bom: true, trim: true })) records.push(rec as string[]);
   return records[0] ?? [];
-}
-
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-
-/**
- * Parses a decimal number from bytes [s, e). Returns NaN when the text is not a plain finite number.
- * Exact (correctly rounded) whenever the mantissa has ≤ 15 digits and |exponent| ≤ 22 — Clinger's fast
- * path — and otherwise defers to Number() on the text.
- */
-function parseNumber(buf: Uint8Array, s: number, e: number): number {
-  while (s < e && buf[s] === 32) s++;
-  while (e > s && buf[e - 1] === 32) e--;
-  if (s === e) return NaN;
-  let i = s;
-  let neg = false;
-  if (buf[i] === 45) {
-    neg = true;
-    i++;
-  } else if (buf[i] === 43) i++;
-  let mant = 0;
-  let digits = 0;
-  let exp10 = 0;
-  let any = false;
-  while (i < e) {
-    const d = buf[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits < 15) {
-      mant = mant * 10 + d;
-      if (mant !== 0) digits++;
-    } else exp10++;
-    i++;
-  }
-  if (i < e && buf[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = buf[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits < 15) {
-        mant = mant * 10 + d;
-        if (mant !== 0) digits++;
-        exp10--;
-      }
-      i++;
-    }
-  }
-  if (!any) return slowNumber(buf, s, e);
-  if (i < e && (buf[i] === 101 || buf[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (buf[i] === 45) {
-      eneg = true;
-      i++;
-    } else if (buf[i] === 43) i++;
-    let ev = 0;
-    let edigits = 0;
-    while (i < e) {
-      const d = buf[i] - 48;
-      if (d < 0 || d > 9) break;
-      ev = ev * 10 + d;
-      edigits++;
-      i++;
-    }
-    if (edigits === 0) return NaN;
-    exp10 += eneg ? -ev : ev;
-  }
-  if (i !== e) return NaN;
-  if (digits >= 15 || exp10 > 22 || exp10 < -22) return slowNumber(buf, s, e);
-  const v = exp10 >= 0 ? mant * POW10[exp10] : mant / POW10[-exp10];
-  return neg ? -v : v;
-}
-
-function slowNumber(buf: Uint8Array, s: number, e: number): number {
-  const text = Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1');
-  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
 }
 
 function badValue(file: string, line: number, column: string, text: string, kind: number): DataError {
@@ -330,48 +233,6 @@ function collect(file: string, plan: Plan, rows: number): CsvColumns {
   const matrices = new Map<string, { data: Float32Array; columns: string[] }>();
   for (const [name, m] of plan.matrices) matrices.set(name, { data: m.store.finish(rows) as Float32Array, columns: m.columns });
   return { file, rows, header: plan.header, columns, matrices, extra: plan.extra };
-}
-
-/** Fills caller-owned buffers: plain files read straight from the descriptor, gzip through zlib. */
-interface ByteSource {
-  totalBytes: number;
-  /** Reads up to `length` bytes into `into` at `offset`; 0 at end of file. */
-  read(into: Uint8Array, offset: number, length: number): Promise<number>;
-  close(): Promise<void>;
-}
-
-async function openSource(file: string): Promise<ByteSource> {
-  if (file.endsWith('.gz')) {
-    const { stream, totalBytes } = openStream(file);
-    const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-    let pending: Buffer | null = null;
-    return {
-      totalBytes,
-      async read(into, offset, length) {
-        if (pending === null || pending.length === 0) {
-          const next = await it.next();
-          if (next.done) return 0;
-          pending = next.value;
-        }
-        const n = Math.min(length, pending.length);
-        into.set(pending.subarray(0, n), offset);
-        pending = pending.subarray(n);
-        return n;
-      },
-      async close() {
-        stream.destroy();
-      },
-    };
-  }
-  const { totalBytes } = statOrThrow(file);
-  const fh = await open(file, 'r');
-  return {
-    totalBytes,
-    async read(into, offset, length) {
-      return (await fh.read(into, offset, length, null)).bytesRead;
-    },
-    close: () => fh.close(),
-  };
 }
 
 /**
