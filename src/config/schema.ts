@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { BACKENDS } from '../backend/kinds.js';
+import { REWARDS } from '../losses/names.js';
+import { HIDDEN_ACTIVATIONS, TARGET_OUTPUTS } from '../nn/names.js';
 
 export const METHOD_KINDS = ['tsm-sl', 'dfcl-ppl', 'dfcl-pifd', 'dfcl-dpl', 'dfcl-difd', 'bidfcl-ppl', 'bidfcl-pifd'] as const;
 export type MethodKind = (typeof METHOD_KINDS)[number];
@@ -16,9 +18,6 @@ export const GATE_MODES = ['learned', 'frozen-0.5', 'teacher-only'] as const;
 export const INNER_OPTIMIZERS = ['adam', 'sgd'] as const;
 export const DAMPING_SCALES = ['absolute', 'trace'] as const;
 export const DATA_SOURCES = ['rct', 'obs', 'rct+obs'] as const;
-export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus'] as const;
-export const OUTPUTS = ['softplus', 'identity'] as const;
-export const REWARDS = ['revenue', 'lagrangian'] as const;
 
 const positiveInt = z.number().int().positive();
 const oneOrMany = z.union([z.number(), z.array(z.number()).min(1)]);
@@ -53,8 +52,8 @@ const Data = z
 const Model = z
   .strictObject({
     hidden: z.array(positiveInt).min(1).default([64, 32, 32]).describe('hidden layer sizes (default [64, 32, 32])'),
-    activation: z.enum(ACTIVATIONS).default('relu').describe('hidden activation (default relu)'),
-    output: z.enum(OUTPUTS).default('softplus').describe('output activation: softplus keeps r̂, ĉ ≥ 0 (default softplus)'),
+    activation: z.enum(HIDDEN_ACTIVATIONS).default('relu').describe('hidden activation (default relu)'),
+    output: z.enum(TARGET_OUTPUTS).default('softplus').describe('output activation: softplus keeps r̂, ĉ ≥ 0 (default softplus)'),
   })
   .describe('architecture of the multi-head MLP x → (r̂_0..r̂_{M-1}, ĉ_0..ĉ_{M-1})');
 

@@ -7,9 +7,9 @@
 import { tf } from '../backend/index.js';
 import { softmax } from '../nn/activations.js';
 
-/** Reward used by the surrogate decision losses: the paper's revenue r_i, or the Lagrangian r_i − λc_i. */
-export const REWARDS = ['revenue', 'lagrangian'] as const;
-export type Reward = (typeof REWARDS)[number];
+import type { Reward } from './names.js';
+
+export { REWARDS, type Reward } from './names.js';
 
 /** One λ* or a list of them (one per training budget level; primal losses average over the list). */
 export type Lambdas = number | readonly number[];

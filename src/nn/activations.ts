@@ -81,13 +81,9 @@ export const stopGradient: <T extends tf.Tensor>(x: T) => T = unaryWithExactGrad
   (_x, dy) => tf.zerosLike(dy),
 ) as <T extends tf.Tensor>(x: T) => T;
 
-/** The hidden-layer activations a model spec may name. */
-export const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus'] as const;
-export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
+import type { HiddenActivation, OutputActivation } from './names.js';
 
-/** The output activations a model spec may name (softplus: non-negative r̂, ĉ; sigmoid: bridge gates). */
-export const OUTPUT_ACTIVATIONS = ['softplus', 'identity', 'sigmoid'] as const;
-export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
+export { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, type HiddenActivation, type OutputActivation } from './names.js';
 
 /** The exact-gradient function for an activation name. */
 export function activationFn(name: HiddenActivation | OutputActivation): <T extends tf.Tensor>(x: T) => T {
