@@ -37,6 +37,7 @@ describe('bidfcl train, interrupted with Ctrl-C', () => {
     const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
     assert.equal(metrics.runs.length, 1, 'only the interrupted method of the first seed');
     assert.equal(metrics.runs[0].train.stopped, 'interrupted');
+    assert.ok(metrics.runs[0].aucc > 0 && metrics.runs[0].aucc < 1.5, 'AUCC is reported for two arms');
     assert.ok(existsSync(join(run, 'tsm-sl-rct', 'seed-1', 'model', 'model.json')));
     assert.ok(!existsSync(join(run, 'dfcl-ppl')), 'nothing started after the interrupt');
   });
