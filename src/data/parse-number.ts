@@ -21,29 +21,22 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   let digits = 0;
   let exp10 = 0;
   let any = false;
-  while (i < e) {
+  // Integer and fraction digits in one pass: beyond 15 significant digits an integer digit only scales
+  // (exp10++) and a fraction digit is dropped; such long mantissas go to slowNumber below anyway.
+  let dot = false;
+  for (; i < e; i++) {
+    if (buf[i] === 46 && !dot) {
+      dot = true;
+      continue;
+    }
     const d = buf[i] - 48;
     if (d < 0 || d > 9) break;
     any = true;
     if (digits < 15) {
       mant = mant * 10 + d;
       if (mant !== 0) digits++;
-    } else exp10++;
-    i++;
-  }
-  if (i < e && buf[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = buf[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits < 15) {
-        mant = mant * 10 + d;
-        if (mant !== 0) digits++;
-        exp10--;
-      }
-      i++;
-    }
+      if (dot) exp10--;
+    } else if (!dot) exp10++;
   }
   if (!any) return slowNumber(buf, s, e);
   if (i < e && (buf[i] === 101 || buf[i] === 69)) {

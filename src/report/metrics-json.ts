@@ -9,6 +9,7 @@
  */
 import type { ArmValue, ModelEvaluation } from '../experiment/evaluate.js';
 import type { PairedBootstrap } from '../metrics/bootstrap.js';
+import type { PolicyMetrics } from '../metrics/policy.js';
 import { meanStd } from '../metrics/stats.js';
 
 export const METRICS_VERSION = 1;
@@ -23,19 +24,13 @@ export interface TrainRecord {
   rows_per_epoch: number;
 }
 
-export interface RunRecord {
+/** The headline policy metrics (without the budget, which metrics.json states once) plus the run's own. */
+export interface RunRecord extends Omit<PolicyMetrics, 'budget'> {
   method: string;
   kind: string;
   data: string;
   seed: number;
   train: TrainRecord | null;
-  lambda: number;
-  eom_revenue: number;
-  eom_cost: number;
-  true_revenue?: number;
-  true_cost?: number;
-  oracle_revenue?: number;
-  regret?: number;
   aucc?: number;
   auuc?: number;
   sweep_area_eom: number;

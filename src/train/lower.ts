@@ -19,6 +19,7 @@ import type { BRIDGE_MODES, GATE_MODES } from '../config/schema.js';
 import { loggedColumn, makeLoggedBatch, type Heads, type LoggedBatch } from '../losses/common.js';
 import { predictionLoss, pseudoLabelLoss, pseudoLabelPotential } from '../losses/prediction.js';
 import { forward, splitHeads, type MlpSpec } from '../nn/mlp.js';
+import { gatherRows } from './batch.js';
 import type { TrainSet } from './prepare.js';
 
 export type BridgeMode = (typeof BRIDGE_MODES)[number];
@@ -50,19 +51,12 @@ export function gatherObsBatch(rows: ObsRows, idx: Uint32Array): ObsBatch {
   const { set, teacher } = rows;
   const { d, arms } = set;
   const n = idx.length;
-  const x = new Float32Array(n * d);
-  const t = new Int32Array(n);
-  const r = new Float32Array(n);
-  const c = new Float32Array(n);
+  const { x, t, r, c } = gatherRows(set, idx);
   const tr = teacher ? new Float32Array(n * arms) : null;
   const tc = teacher ? new Float32Array(n * arms) : null;
-  for (let k = 0; k < n; k++) {
-    const i = idx[k];
-    x.set(set.x.subarray(i * d, i * d + d), k * d);
-    t[k] = set.t[i];
-    r[k] = set.r[i];
-    c[k] = set.c[i];
-    if (teacher) {
+  if (teacher) {
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
       tr!.set(teacher.r.subarray(i * arms, (i + 1) * arms), k * arms);
       tc!.set(teacher.c.subarray(i * arms, (i + 1) * arms), k * arms);
     }

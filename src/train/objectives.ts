@@ -15,44 +15,8 @@ import { pplLoss } from '../losses/ppl.js';
 import { predictionLoss } from '../losses/prediction.js';
 import { splitHeads, type Mlp } from '../nn/mlp.js';
 import type { OutputScale } from '../nn/predictor.js';
-import { bisectionEps } from '../metrics/policy.js';
-import { algorithmA } from '../solver/bisection.js';
+import { allocBatchRows, batchLambdas, gatherRows, unitWeights } from './batch.js';
 import type { TrainSet } from './prepare.js';
-
-/** Batch rows copied out of the TrainSet into reusable buffers. */
-class BatchBuffers {
-  readonly x: Float32Array;
-  readonly t: Int32Array;
-  readonly r: Float32Array;
-  readonly c: Float32Array;
-  readonly w: Float32Array;
-  readonly invP: Float32Array;
-  constructor(
-    readonly set: TrainSet,
-    maxRows: number,
-  ) {
-    this.x = new Float32Array(maxRows * set.d);
-    this.t = new Int32Array(maxRows);
-    this.r = new Float32Array(maxRows);
-    this.c = new Float32Array(maxRows);
-    this.w = new Float32Array(maxRows);
-    this.invP = new Float32Array(maxRows);
-  }
-  fill(idx: Uint32Array): number {
-    const { set } = this;
-    const d = set.d;
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k];
-      this.x.set(set.x.subarray(i * d, i * d + d), k * d);
-      this.t[k] = set.t[i];
-      this.r[k] = set.r[i];
-      this.c[k] = set.c[i];
-      this.w[k] = set.w[i];
-      this.invP[k] = set.invP[i];
-    }
-    return idx.length;
-  }
-}
 
 export interface StepContext {
   model: Mlp;
@@ -64,34 +28,25 @@ export interface StepContext {
   scale: OutputScale;
 }
 
-/** λ* of Algorithm A on this batch for each training budget (in scaled units). */
-function batchLambdas(heads: Heads, b: BatchBuffers, n: number, budgets: number[]): number[] {
-  const rhat = heads.r.dataSync() as Float32Array;
-  const chat = heads.c.dataSync() as Float32Array;
-  const scores = { n, m: heads.r.shape[1], rhat, chat };
-  const p = new Float32Array(n);
-  for (let i = 0; i < n; i++) p[i] = 1 / b.invP[i];
-  const logged = { t: b.t.subarray(0, n), r: b.r.subarray(0, n), c: b.c.subarray(0, n), p };
-  return budgets.map((budget) => algorithmA(scores, logged, budget, bisectionEps(budget)).lambda);
-}
-
 /** Builds the step function of a method; returns the loss of each step. */
 export function makeStep(method: MethodConfig, ctx: StepContext): (idx: Uint32Array) => number {
   if (isBidfclMethod(method)) throw new Error(`${method.kind} trains in bidfcl.ts, not through makeStep`);
   const { model, optimizer, set } = ctx;
   const arms = set.arms;
-  const buf = new BatchBuffers(set, ctx.batchSize);
+  const buf = allocBatchRows(set.d, ctx.batchSize);
   // Budgets and user-given prices in the network's scaled units: c' = c / s_c, λ' = λ·s_c / s_r.
   const budgets = ctx.budgets.map((b) => b / ctx.scale.cost);
   const priceScale = ctx.scale.cost / ctx.scale.revenue;
 
-  const decisionLoss = (heads: Heads, batch: RctBatch, n: number): tf.Scalar => {
+  const lambdasOf = (heads: Heads): number[] =>
+    batchLambdas(heads.r.dataSync() as Float32Array, heads.c.dataSync() as Float32Array, buf, budgets);
+  const decisionLoss = (heads: Heads, batch: RctBatch): tf.Scalar => {
     switch (method.kind) {
       case 'dfcl-ppl':
-        return pplLoss(heads, batch, { lambda: batchLambdas(heads, buf, n, budgets), tau: method.tau, reward: method.reward });
+        return pplLoss(heads, batch, { lambda: lambdasOf(heads), tau: method.tau, reward: method.reward });
       case 'dfcl-pifd':
         return pifdLoss(heads, batch, {
-          lambda: batchLambdas(heads, buf, n, budgets),
+          lambda: lambdasOf(heads),
           tau: method.tau,
           hMin: method.h_min,
           reward: method.reward,
@@ -106,7 +61,7 @@ export function makeStep(method: MethodConfig, ctx: StepContext): (idx: Uint32Ar
   };
 
   return (idx: Uint32Array): number => {
-    const n = buf.fill(idx);
+    const n = gatherRows(set, idx, buf).n;
     const value = tf.tidy(() => {
       const x = tf.tensor2d(buf.x.subarray(0, n * set.d), [n, set.d]);
       const w = tf.tensor1d(buf.w.subarray(0, n));
@@ -115,10 +70,8 @@ export function makeStep(method: MethodConfig, ctx: StepContext): (idx: Uint32Ar
         if (method.kind === 'tsm-sl') {
           return predictionLoss(heads, makeLoggedBatch(buf.t.subarray(0, n), buf.r.subarray(0, n), buf.c.subarray(0, n), arms), { weights: w });
         }
-        const u = new Float32Array(n);
-        for (let i = 0; i < n; i++) u[i] = buf.invP[i] / n;
-        const batch = makeRctBatch(buf.t.subarray(0, n), buf.r.slice(0, n), buf.c.slice(0, n), u, arms);
-        const dl = decisionLoss(heads, batch, n);
+        const batch = makeRctBatch(buf.t.subarray(0, n), buf.r.slice(0, n), buf.c.slice(0, n), unitWeights(buf), arms);
+        const dl = decisionLoss(heads, batch);
         return method.alpha > 0 ? tf.add(dl, tf.mul(method.alpha, predictionLoss(heads, batch, { weights: w }))) : dl;
       };
       const cost = optimizer.minimize(lossFn, true, model.vars);

@@ -7,11 +7,10 @@ import { tf } from '../backend/index.js';
 import { makeRctBatch, type Heads, type Reward } from '../losses/common.js';
 import { pifdLoss } from '../losses/pifd.js';
 import { pplLoss } from '../losses/ppl.js';
-import { bisectionEps } from '../metrics/policy.js';
 import { forward, splitHeads, type MlpSpec } from '../nn/mlp.js';
 import { valueAndGradients } from '../nn/secondorder.js';
-import { algorithmA } from '../solver/bisection.js';
 import type { Rng } from '../util/rng.js';
+import { batchLambdas, gatherRows, unitWeights } from './batch.js';
 import type { TrainSet } from './prepare.js';
 
 export interface UpperSpec {
@@ -58,32 +57,17 @@ export interface UpperResult {
 
 /** L_upper at θ on the RCT rows `idx` of `set` and its θ-gradient. */
 export function upperGradient(spec: UpperSpec, mlp: MlpSpec, theta: readonly tf.Tensor[], set: TrainSet, idx: Uint32Array): UpperResult {
-  const n = idx.length;
+  const rows = gatherRows(set, idx);
+  const { n, x, t, r, c } = rows;
   const { d, arms } = set;
-  const x = new Float32Array(n * d);
-  const t = new Int32Array(n);
-  const r = new Float32Array(n);
-  const c = new Float32Array(n);
-  const p = new Float32Array(n);
-  const u = new Float32Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = idx[k];
-    x.set(set.x.subarray(i * d, i * d + d), k * d);
-    t[k] = set.t[i];
-    r[k] = set.r[i];
-    c[k] = set.c[i];
-    p[k] = 1 / set.invP[i];
-    u[k] = set.invP[i] / n; // u_i = 1/(n·p_{t_i})
-  }
   let loss = NaN;
   let lambdas: number[] = [];
   const grads = tf.tidy(() => {
     const xs = tf.tensor2d(x, [n, d]);
     const heads = (ps: readonly tf.Tensor[]): Heads => splitHeads(forward(mlp, ps, xs), arms);
     const h = heads(theta);
-    const scores = { n, m: arms, rhat: h.r.dataSync() as Float32Array, chat: h.c.dataSync() as Float32Array };
-    lambdas = spec.budgets.map((b) => algorithmA(scores, { t, r, c, p }, b, bisectionEps(b)).lambda);
-    const batch = makeRctBatch(t, r, c, u, arms);
+    lambdas = batchLambdas(h.r.dataSync() as Float32Array, h.c.dataSync() as Float32Array, rows, spec.budgets);
+    const batch = makeRctBatch(t, r, c, unitWeights(rows), arms);
     const upper = (ps: readonly tf.Tensor[]): tf.Scalar =>
       spec.loss === 'ppl'
         ? pplLoss(heads(ps), batch, { lambda: lambdas, tau: spec.tau, reward: spec.reward })

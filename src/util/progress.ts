@@ -10,8 +10,10 @@ export interface Progress {
   end(): void;
 }
 
+let quiet = false;
+
 export function progressBar(label: string): Progress {
-  const enabled = process.stderr.isTTY === true && !quietStderr();
+  const enabled = process.stderr.isTTY === true && !quiet;
   let last = 0;
   let drawn = false;
   return {
@@ -33,11 +35,7 @@ export function progressBar(label: string): Progress {
   };
 }
 
-let quiet = false;
 /** Set by configureLogging for --quiet / a log level above info. */
 export function setProgressQuiet(q: boolean): void {
   quiet = q;
-}
-function quietStderr(): boolean {
-  return quiet;
 }
