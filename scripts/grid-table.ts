@@ -1,8 +1,9 @@
 /**
  * One markdown table from several run directories: per run and method, mean ± std over seeds of the true
- * revenue at the budget, the regret, the true sweep area, and the paired per-seed difference in true
- * revenue against the run's reference (TSM-SL on RCT), with how many seeds it was positive.
- * Usage: node dist/scripts/grid-table.js RUN_DIR...
+ * revenue at the budget, the regret, the EOM (IPW) revenue at the budget, the EOM and true sweep areas (the
+ * mean over the sweep's budget levels), the paired per-seed difference in true revenue against a reference
+ * method with how many seeds it was positive, and in how many seeds the kept checkpoint was the warm start.
+ * Usage: node dist/scripts/grid-table.js [--ref METHOD] RUN_DIR...   (default reference: the run's own, TSM-SL on RCT)
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -15,15 +16,25 @@ const ms = (xs: number[]): string => {
   return `${f(mean)} ± ${f(std)}`;
 };
 
-const rows: string[] = ['| cell | method | true revenue | regret | true sweep area | Δ true revenue vs ref (paired) | seeds Δ > 0 |', '|---|---|---|---|---|---|---|'];
-for (const dir of process.argv.slice(2)) {
+const args = process.argv.slice(2);
+const refAt = args.indexOf('--ref');
+const refOverride = refAt >= 0 ? args.splice(refAt, 2)[1] : undefined;
+
+const rows: string[] = [
+  `| cell | method | true revenue | regret | EOM revenue | EOM sweep area | true sweep area | Δ true revenue vs ${refOverride ?? 'ref'} (paired) | seeds Δ > 0 | kept epoch 0 |`,
+  '|---|---|---|---|---|---|---|---|---|---|',
+];
+for (const dir of args) {
   const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsFile;
-  const ref = new Map(m.runs.filter((r) => r.method === m.reference).map((r) => [r.seed, r.true_revenue!]));
+  const reference = refOverride ?? m.reference;
+  const ref = new Map(m.runs.filter((r) => r.method === reference).map((r) => [r.seed, r.true_revenue!]));
   for (const method of [...new Set(m.runs.map((r) => r.method))]) {
     const mine = m.runs.filter((r) => r.method === method);
     const diffs = mine.filter((r) => ref.has(r.seed)).map((r) => r.true_revenue! - ref.get(r.seed)!);
+    const isRef = method === reference || diffs.length === 0;
+    const warmKept = mine.filter((r) => r.train !== null && r.train.best_epoch === 0 && r.kind !== 'tsm-sl').length;
     rows.push(
-      `| ${basename(dir)} | ${method} | ${ms(mine.map((r) => r.true_revenue!))} | ${ms(mine.map((r) => r.regret!))} | ${ms(mine.map((r) => r.sweep_area_true!))} | ${method === m.reference ? '–' : ms(diffs)} | ${method === m.reference ? '–' : `${diffs.filter((d) => d > 0).length}/${diffs.length}`} |`,
+      `| ${basename(dir)} | ${method} | ${ms(mine.map((r) => r.true_revenue!))} | ${ms(mine.map((r) => r.regret!))} | ${ms(mine.map((r) => r.eom_revenue))} | ${ms(mine.map((r) => r.sweep_area_eom))} | ${ms(mine.map((r) => r.sweep_area_true!))} | ${isRef ? '–' : ms(diffs)} | ${isRef ? '–' : `${diffs.filter((d) => d > 0).length}/${diffs.length}`} | ${mine[0].kind === 'tsm-sl' ? '–' : `${warmKept}/${mine.length}`} |`,
     );
   }
 }

@@ -84,6 +84,12 @@ const methodCommon = {
   epochs: positiveInt.optional().describe('overrides train.epochs'),
   batch_size: positiveInt.optional().describe('overrides train.batch_size'),
   lr: z.number().positive().optional().describe('overrides train.lr'),
+  checkpoint: z
+    .enum(['best', 'last'])
+    .optional()
+    .describe(
+      'best: keep the epoch (or warm start) with the best validation EOM, stopping after train.patience epochs without gain; last: run every epoch and keep the final weights (default best)',
+    ),
 };
 
 const dfclCommon = {

@@ -101,6 +101,7 @@ export async function trainBidfcl(method: BidfclMethodConfig, ctx: BidfclContext
       batchSize,
       epochs,
       patience: config.train.patience,
+      checkpoint: method.checkpoint,
       maxLoss: config.train.max_loss,
       rng: new Rng(rngSeed),
       initialCandidate,

@@ -28,6 +28,12 @@ export interface LoopSpec {
   rng: Rng;
   /** Whether the weights before the first epoch may be kept (a warm start); default: only trained ones. */
   initialCandidate?: boolean;
+  /**
+   * best: keep the best validated weights and stop early after `patience` epochs without gain; last: run every
+   * epoch and keep the final weights (unless training diverged), so an experiment can see what training itself
+   * does when the validation split is too noisy to rank epochs.
+   */
+  checkpoint?: 'best' | 'last';
   /** One optimiser step on the given row indices; returns the loss value. */
   step: (rows: Uint32Array) => number;
   /** Validation score, higher is better (validation EOM). */
@@ -39,6 +45,7 @@ export interface LoopSpec {
 
 export interface LoopResult {
   history: EpochRecord[];
+  /** The epoch whose weights the model holds at the end (0 = the warm start): the best one, or the last one. */
   bestEpoch: number;
   bestVal: number;
   epochsRun: number;
@@ -54,7 +61,7 @@ function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Runs the loop and leaves the model at its best validated weights. */
+/** Runs the loop and leaves the model at its best validated (or, with checkpoint: last, final) weights. */
 export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
   const t0 = performance.now();
   const history: EpochRecord[] = [];
@@ -66,6 +73,7 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
   let error: string | undefined;
   let epoch = 0;
   let lastYield = performance.now();
+  const keepLast = spec.checkpoint === 'last';
   if (spec.initialCandidate === true) log.info({ method: spec.label, val_eom: bestVal }, 'validation of the warm start');
   outer: for (epoch = 1; epoch <= spec.epochs; epoch++) {
     const e0 = performance.now();
@@ -107,16 +115,18 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
       { method: spec.label, epoch, loss: rec.loss, val_eom: val, best_epoch: bestEpoch, samples_per_s: Math.round(rec.samplesPerSecond) },
       'epoch',
     );
-    if (epoch - bestEpoch >= spec.patience) {
+    if (!keepLast && epoch - bestEpoch >= spec.patience) {
       stopped = 'early-stopping';
       break;
     }
   }
-  spec.setWeights(best);
+  const last = history[history.length - 1];
+  const kept = keepLast && stopped !== 'diverged' && last !== undefined ? last : undefined;
+  if (kept === undefined) spec.setWeights(best);
   return {
     history,
-    bestEpoch,
-    bestVal,
+    bestEpoch: kept?.epoch ?? bestEpoch,
+    bestVal: kept?.val ?? bestVal,
     epochsRun: history.length,
     steps,
     stopped,

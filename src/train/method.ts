@@ -109,6 +109,7 @@ export async function trainMethod(method: MethodConfig & { id: string }, ctx: Me
       batchSize,
       epochs: method.epochs ?? config.train.epochs,
       patience: config.train.patience,
+      checkpoint: method.checkpoint,
       maxLoss: config.train.max_loss,
       rng: new Rng(seed * 7919 + 1),
       initialCandidate: ctx.warmStart !== undefined,

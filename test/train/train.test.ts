@@ -132,6 +132,29 @@ describe('trainLoop', () => {
     assert.equal(weights.w[0], 3, 'weights after epoch 1 (3 steps)');
   });
 
+  it('with checkpoint: last runs every epoch and keeps the final weights', async () => {
+    weights.w = new Float32Array([0]);
+    const vals = [0.9, 0.5, 0.4, 0.3, 0.2];
+    let calls = 0;
+    const res = await trainLoop({
+      ...common,
+      initialCandidate: true,
+      checkpoint: 'last',
+      epochs: 4,
+      patience: 1,
+      step: () => {
+        weights.w[0] += 1;
+        return 1;
+      },
+      validate: () => vals[calls++],
+    });
+    assert.equal(res.stopped, 'completed', 'patience does not stop it');
+    assert.equal(res.epochsRun, 4);
+    assert.equal(res.bestEpoch, 4, 'the kept epoch is reported');
+    assert.equal(res.bestVal, 0.2);
+    assert.equal(weights.w[0], 12, 'weights after 4 epochs of 3 steps, although the warm start validated best');
+  });
+
   it('stops on a NaN loss and keeps the last good checkpoint', async () => {
     weights.w = new Float32Array([0]);
     let k = 0;
