@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir, writeTemp } from '../helpers/cli.js';
+import { tinyConfigYaml } from '../helpers/tiny-config.js';
 
 const dir = tempDir();
 let data = '';
@@ -17,21 +18,11 @@ describe('bidfcl train / evaluate / predict / allocate --model', () => {
     config = writeTemp(
       dir,
       'tiny.yaml',
-      `name: tiny
-seeds: [1, 2]
-data:
-  arms: 3
-  obs: data/obs.csv
-  rct_train: data/rct_train.csv
-  rct_val: data/rct_val.csv
-  rct_test: data/rct_test.csv
-model:
-  hidden: [8]
-train:
-  epochs: 3
-  batch_size: 256
-methods:
-  - kind: tsm-sl
+      tinyConfigYaml({
+        name: 'tiny',
+        extra: 'seeds: [1, 2]',
+        epochs: 3,
+        methods: `  - kind: tsm-sl
   - kind: tsm-sl
     data: rct+obs
   - kind: dfcl-ppl
@@ -42,6 +33,7 @@ methods:
   - kind: dfcl-dpl
   - kind: dfcl-difd
 `,
+      }),
     );
     run = join(dir, 'run');
     const res = runCli(['train', '--config', config, '--out', run, '--backend', 'cpu', '--quiet']);

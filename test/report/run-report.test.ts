@@ -7,6 +7,7 @@ import { generateSynthetic } from '../../src/data/synthetic/generate.js';
 import { runExperiment, type RunResult } from '../../src/experiment/run.js';
 import type { MetricsFile } from '../../src/report/metrics-json.js';
 import { tempDir, writeTemp } from '../helpers/cli.js';
+import { tinyConfigYaml } from '../helpers/tiny-config.js';
 import { externalReferences, parseXml } from '../helpers/xml.js';
 
 const dir = tempDir('bidfcl-run-report-');
@@ -19,28 +20,16 @@ describe('a run directory after training: metrics.json, report.md, plots/*.svg, 
     const file = writeTemp(
       dir,
       'tiny.yaml',
-      `name: tiny
-seeds: [1, 2]
-backend: cpu
-data:
-  arms: 3
-  obs: data/obs.csv
-  rct_train: data/rct_train.csv
-  rct_val: data/rct_val.csv
-  rct_test: data/rct_test.csv
-model:
-  hidden: [8]
-# A generous budget: two epochs of a tiny model predict costs too poorly to stay within a tight one.
-budget:
-  fraction: 0.9
-train:
-  epochs: 2
-  batch_size: 256
-methods:
-  - kind: tsm-sl
+      tinyConfigYaml({
+        name: 'tiny',
+        // A generous budget: two epochs of a tiny model predict costs too poorly to stay within a tight one.
+        extra: 'seeds: [1, 2]\nbackend: cpu\nbudget:\n  fraction: 0.9',
+        epochs: 2,
+        methods: `  - kind: tsm-sl
   - kind: tsm-sl
     data: obs
 `,
+      }),
     );
     const { config, yaml } = loadConfig(file);
     result = await runExperiment(config, yaml, { out: join(dir, 'run') });

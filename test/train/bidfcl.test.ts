@@ -15,6 +15,7 @@ import type { ObsRows } from '../../src/train/lower.js';
 import type { TrainSet } from '../../src/train/prepare.js';
 import { Rng } from '../../src/util/rng.js';
 import { tempDir, writeTemp } from '../helpers/cli.js';
+import { tinyConfigYaml } from '../helpers/tiny-config.js';
 
 before(async () => {
   configureLogging({ level: 'warn' });
@@ -123,24 +124,11 @@ describe('bidfcl methods in the runner', () => {
     const file = writeTemp(
       dir,
       'c.yaml',
-      `name: bidfcl-test
-backend: cpu
-output: ${join(dir, 'runs')}
-data:
-  arms: 3
-  obs: data/obs.csv
-  rct_train: data/rct_train.csv
-  rct_val: data/rct_val.csv
-  rct_test: data/rct_test.csv
-model:
-  hidden: [8]
-train:
-  epochs: 2
-  batch_size: 256
-evaluate:
-  budgets: [0.3]
-methods:
-  - kind: tsm-sl
+      tinyConfigYaml({
+        name: 'bidfcl-test',
+        extra: `backend: cpu\noutput: ${join(dir, 'runs')}\nevaluate:\n  budgets: [0.3]`,
+        epochs: 2,
+        methods: `  - kind: tsm-sl
   - kind: bidfcl-ppl
     teacher: tsm-sl-rct
     warm_start: tsm-sl-rct
@@ -149,6 +137,7 @@ methods:
     warm_start_epochs: 1
     implicit: false
 `,
+      }),
     );
     const { config, yaml } = loadConfig(file);
     const res = await runExperiment(config, yaml, { out: join(dir, 'run') });
