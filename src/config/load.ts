@@ -38,8 +38,9 @@ export function loadConfig(file: string, sets: string[] = []): LoadedConfig {
   for (const s of sets) applySet(doc, s);
   const raw: unknown = doc.toJS() ?? {};
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) throw describeIssue(file, doc, lines, raw, parsed.error.issues[0]);
-  const config = resolveConfig(file, parsed.data, (path, msg) => locate(file, doc, lines, path, msg));
+  const src: Source = { file, doc, lines, sets };
+  if (!parsed.success) throw describeIssue(src, raw, parsed.error.issues[0]);
+  const config = resolveConfig(file, parsed.data, (path, msg) => locate(src, path, msg));
   return { config, file, yaml: stringify(config) };
 }
 
@@ -63,8 +64,22 @@ function applySet(doc: Document, assignment: string): void {
   }
 }
 
-function locate(file: string, doc: Document, lines: LineCounter, path: Path, message: string, keyOf?: string): ConfigError {
+/** The parsed config file and the --set assignments applied to it, for locating errors. */
+interface Source {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  sets: string[];
+}
+
+function locate({ file, doc, lines, sets }: Source, path: Path, message: string, keyOf?: string): ConfigError {
   const keyPath = [...path, ...(keyOf !== undefined ? [keyOf] : [])].join('.') || '(top level)';
+  // A value that came from --set has no place in the file: name the assignment instead of a line.
+  const fromSet = sets.find((a) => {
+    const setPath = a.slice(0, a.indexOf('='));
+    return keyPath === setPath || keyPath.startsWith(`${setPath}.`);
+  });
+  if (fromSet !== undefined) return new ConfigError(`${message} (from --set ${fromSet})`, { file, key: keyPath });
   let offset: number | undefined;
   const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (keyOf !== undefined && isMap(parent)) {
@@ -83,17 +98,17 @@ function locate(file: string, doc: Document, lines: LineCounter, path: Path, mes
 }
 
 /** Turns the first zod issue into a ConfigError with location, key path and a hint. */
-function describeIssue(file: string, doc: Document, lines: LineCounter, raw: unknown, issue: z.core.$ZodIssue): ConfigError {
+function describeIssue(src: Source, raw: unknown, issue: z.core.$ZodIssue): ConfigError {
   const path = issue.path as Path;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const known = knownKeys(raw, path);
-    return locate(file, doc, lines, path, `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; allowed: ${known.join(', ')}` : ''}`, key);
+    return locate(src, path, `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; allowed: ${known.join(', ')}` : ''}`, key);
   }
   if (issue.code === 'invalid_type' && valueAt(raw, path) === undefined) {
-    return locate(file, doc, lines, path, `missing required key`);
+    return locate(src, path, `missing required key`);
   }
-  return locate(file, doc, lines, path, issue.message);
+  return locate(src, path, issue.message);
 }
 
 function valueAt(raw: unknown, path: Path): unknown {

@@ -104,6 +104,12 @@ describe('loadConfig', () => {
   it('reports a bad --set value through the same validation, and a malformed --set as usage', () => {
     const e = configError(BASE, ['train.lr=-1']);
     assert.equal(e.where.key, 'train.lr');
+    assert.match(e.message, /\(from --set train\.lr=-1\)/, 'names the assignment');
+    assert.equal(e.where.line, undefined, 'no line of the file: the value is not in it');
+    const nested = configError(BASE, ['methods.0.chekpoint=last']);
+    assert.match(nested.message, /did you mean "checkpoint".*from --set methods\.0\.chekpoint=last/);
+    const inFile = configError(BASE.replace('    warm_start: tsm-sl-rct\n', '    tau: -1\n'), ['train.epochs=3']);
+    assert.notEqual(inFile.where.line, undefined, 'an error in the file itself keeps its line');
     const file = writeTemp(dir, 'ok3.yaml', BASE);
     assert.throws(() => loadConfig(file, ['train.lr']), UsageError);
   });
