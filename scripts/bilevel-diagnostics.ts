@@ -64,11 +64,14 @@ for (const dir of process.argv.slice(2)) {
       if (upper.length === 0) continue;
       const steps = upper.reduce((s, h) => s + h.upper_steps!, 0);
       const weighted = (k: keyof BidfclEpochRecord) => upper.reduce((s, h) => s + (h[k] as number) * h.upper_steps!, 0) / steps;
-      push('cg', weighted('cg_iterations_mean'));
-      push('res', weighted('cg_residual_mean'));
-      push('neg', upper.reduce((s, h) => s + h.cg_negative_curvature!, 0) / steps);
-      push('share', upper.reduce((s, h) => s + h.cg_seconds!, 0) / bi.reduce((s, h) => s + h.seconds, 0));
       push('hg', weighted('hypergradient_norm'));
+      // The explicit one-step ablation takes upper steps without CG.
+      if (upper.some((h) => h.cg_iterations_mean! > 0)) {
+        push('cg', weighted('cg_iterations_mean'));
+        push('res', weighted('cg_residual_mean'));
+        push('neg', upper.reduce((s, h) => s + h.cg_negative_curvature!, 0) / steps);
+        push('share', upper.reduce((s, h) => s + h.cg_seconds!, 0) / bi.reduce((s, h) => s + h.seconds, 0));
+      }
       const last = bi[bi.length - 1];
       push('gr', last.gate_r);
       push('gc', last.gate_c);
