@@ -30,8 +30,8 @@ export interface LoopSpec {
   initialCandidate?: boolean;
   /**
    * best: keep the best validated weights and stop early after `patience` epochs without gain; last: run every
-   * epoch and keep the final weights (unless training diverged), so an experiment can see what training itself
-   * does when the validation split is too noisy to rank epochs.
+   * epoch and keep the final weights (unless training diverged or was interrupted), so an experiment can see
+   * what training itself does when the validation split is too noisy to rank epochs.
    */
   checkpoint?: 'best' | 'last';
   /** One optimiser step on the given row indices; returns the loss value. */
@@ -121,7 +121,9 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
     }
   }
   const last = history[history.length - 1];
-  const kept = keepLast && stopped !== 'diverged' && last !== undefined ? last : undefined;
+  // Only a run that finished its epochs holds "the last epoch"; after a divergence or a Ctrl-C mid-epoch the
+  // weights are not any recorded epoch's, so the best checkpoint is restored.
+  const kept = keepLast && stopped === 'completed' && last !== undefined ? last : undefined;
   if (kept === undefined) spec.setWeights(best);
   return {
     history,
