@@ -155,41 +155,25 @@ describe('trainLoop', () => {
     assert.equal(weights.w[0], 12, 'weights after 4 epochs of 3 steps, although the warm start validated best');
   });
 
-  it('with checkpoint: last still restores the best checkpoint after a divergence', async () => {
-    weights.w = new Float32Array([0]);
-    let k = 0;
-    const res = await trainLoop({
-      ...common,
-      checkpoint: 'last',
-      epochs: 10,
-      patience: 1,
-      step: () => {
-        weights.w[0] += 1;
-        return ++k > 7 ? NaN : 1;
-      },
-      validate: () => 10 - weights.w[0],
+  for (const checkpoint of ['best', 'last'] as const) {
+    it(`stops on a NaN loss and keeps the last good checkpoint (checkpoint: ${checkpoint})`, async () => {
+      weights.w = new Float32Array([0]);
+      let k = 0;
+      const res = await trainLoop({
+        ...common,
+        checkpoint,
+        epochs: 10,
+        patience: 10,
+        step: () => {
+          weights.w[0] += 1;
+          return ++k > 5 ? NaN : 1;
+        },
+        validate: () => weights.w[0],
+      });
+      assert.equal(res.stopped, 'diverged');
+      assert.match(res.error ?? '', /divergence guard/);
+      assert.equal(res.bestEpoch, 1);
+      assert.equal(weights.w[0], 3, 'the weights of epoch 1, not the diverged ones');
     });
-    assert.equal(res.stopped, 'diverged');
-    assert.equal(res.bestEpoch, 1);
-    assert.equal(weights.w[0], 3, 'the weights of epoch 1, not the diverged ones');
-  });
-
-  it('stops on a NaN loss and keeps the last good checkpoint', async () => {
-    weights.w = new Float32Array([0]);
-    let k = 0;
-    const res = await trainLoop({
-      ...common,
-      epochs: 10,
-      patience: 10,
-      step: () => {
-        weights.w[0] += 1;
-        return ++k > 5 ? NaN : 1;
-      },
-      validate: () => weights.w[0],
-    });
-    assert.equal(res.stopped, 'diverged');
-    assert.match(res.error ?? '', /divergence guard/);
-    assert.equal(res.bestEpoch, 1);
-    assert.equal(weights.w[0], 3);
-  });
+  }
 });
