@@ -111,20 +111,18 @@ function findCandidates(
   return c;
 }
 
+/** A copy of `a` with twice its capacity (the growable arrays of the candidate list and the heap). */
+function doubled<T extends Int32Array | Uint8Array | Float64Array>(a: T): T {
+  const out = new (a.constructor as new (length: number) => T)(a.length * 2);
+  out.set(a);
+  return out;
+}
+
 function grow(c: Candidates): void {
-  const cap = c.user.length * 2;
-  const user = new Int32Array(cap);
-  const arm = new Uint8Array(cap);
-  const slope = new Float64Array(cap);
-  const dc = new Float64Array(cap);
-  user.set(c.user);
-  arm.set(c.arm);
-  slope.set(c.slope);
-  dc.set(c.dc);
-  c.user = user;
-  c.arm = arm;
-  c.slope = slope;
-  c.dc = dc;
+  c.user = doubled(c.user);
+  c.arm = doubled(c.arm);
+  c.slope = doubled(c.slope);
+  c.dc = doubled(c.dc);
 }
 
 /**
@@ -272,15 +270,8 @@ class UpgradeHeap {
   }
 
   private grow(): void {
-    const cap = this.user.length * 2;
-    const user = new Int32Array(cap);
-    const arm = new Uint8Array(cap);
-    const slope = new Float64Array(cap);
-    user.set(this.user);
-    arm.set(this.arm);
-    slope.set(this.slope);
-    this.user = user;
-    this.arm = arm;
-    this.slope = slope;
+    this.user = doubled(this.user);
+    this.arm = doubled(this.arm);
+    this.slope = doubled(this.slope);
   }
 }
