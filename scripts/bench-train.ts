@@ -55,6 +55,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Median milliseconds of one call of f, after 3 untimed warm-up calls, over at least minMs and minRuns calls. */
+function medianMs(f: () => void, minMs: number, minRuns: number): number {
+  for (let k = 0; k < 3; k++) f();
+  const ts: number[] = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < minMs || ts.length < minRuns) {
+    const t1 = performance.now();
+    f();
+    ts.push(performance.now() - t1);
+  }
+  return median(ts);
+}
+
 async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
   await initBackend(backend);
   const nTrain = quick ? 8192 : 40960;
@@ -77,15 +90,7 @@ async function bench(backend: BackendChoice, quick: boolean): Promise<void> {
       const cost = opt.minimize(() => predictionLoss(splitHeads(model.apply(xs), M), batch), true, model.vars);
       cost!.dataSync();
     });
-  for (let k = 0; k < 3; k++) step();
-  const stepTimes: number[] = [];
-  const tBare = performance.now();
-  while (performance.now() - tBare < (quick ? 1000 : 6000) || stepTimes.length < 3) {
-    const t0 = performance.now();
-    step();
-    stepTimes.push(performance.now() - t0);
-  }
-  const stepMs = median(stepTimes);
+  const stepMs = medianMs(step, quick ? 1000 : 6000, 3);
   const bare = (BATCH * 1000) / stepMs;
   emit({ bench: 'train.bare_step', value: Math.round(bare), unit: 'samples/s', ms_per_step: +stepMs.toFixed(2) });
 
@@ -211,17 +216,7 @@ function benchSecondOrder(obs: DataTable, teacher: TrainedModel, quick: boolean,
   const lower = { spec: lowerSpec, target: spec, bridge: bridgeSpec, batch };
   const theta = teacher.model.vars;
   const v = theta.map((p) => tf.tensor(Float32Array.from({ length: p.size }, () => rng.normal()), p.shape));
-  const time = (f: () => void): number => {
-    for (let k = 0; k < 3; k++) f();
-    const ts: number[] = [];
-    const t0 = performance.now();
-    while (performance.now() - t0 < (quick ? 150 : 1000) || ts.length < 5) {
-      const t1 = performance.now();
-      f();
-      ts.push(performance.now() - t1);
-    }
-    return median(ts);
-  };
+  const time = (f: () => void): number => medianMs(f, quick ? 150 : 1000, 5);
   const [gr, gc] = tf.tidy(() => {
     const g = gatesOf(lowerSpec, bridgeSpec, bridge.vars, batch, M);
     return [g.r, g.c];
