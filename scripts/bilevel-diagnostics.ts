@@ -11,13 +11,10 @@ import { basename, join } from 'node:path';
 import { meanStd } from '../src/metrics/stats.js';
 import type { MetricsFile } from '../src/report/metrics-json.js';
 import type { BidfclEpochRecord } from '../src/train/bidfcl.js';
+import { meanStdCell, num } from './stats-cell.js';
 
-const f = (v: number): string => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1));
-const ms = (xs: number[]): string => {
-  if (xs.length === 0) return '–';
-  const { mean, std } = meanStd(xs);
-  return `${f(mean)} ± ${f(std)}`;
-};
+const f = (v: number): string => num(v, 3);
+const ms = (xs: number[]): string => meanStdCell(xs, 3);
 
 /** Validation EOM of each method's warm start per seed, from the run log (logged before the method's "trained" line). */
 function warmStartValidation(dir: string): Map<string, number> {

@@ -8,14 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { meanStd } from '../src/metrics/stats.js';
 import type { MetricsFile } from '../src/report/metrics-json.js';
+import { meanStdCell } from './stats-cell.js';
 
-const f = (v: number): string => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(2));
-const ms = (xs: number[]): string => {
-  const { mean, std } = meanStd(xs);
-  return `${f(mean)} ± ${f(std)}`;
-};
+const ms = (xs: number[]): string => meanStdCell(xs, 4);
 
 const args = process.argv.slice(2);
 const refAt = args.indexOf('--ref');
