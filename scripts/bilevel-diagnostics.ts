@@ -6,10 +6,11 @@
  * the hypergradient norm and the bridge's mean gates in the last epoch.
  * Usage: node dist/scripts/bilevel-diagnostics.js RUN_DIR...
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { meanStd } from '../src/metrics/stats.js';
 import type { MetricsFile } from '../src/report/metrics-json.js';
+import { readTrainJson } from '../src/report/run-dir.js';
 import type { BidfclEpochRecord } from '../src/train/bidfcl.js';
 import { meanStdCell, num } from './stats-cell.js';
 
@@ -46,12 +47,11 @@ for (const dir of process.argv.slice(2)) {
       if (typeof v === 'number' && Number.isFinite(v)) (acc[k] ??= []).push(v);
     };
     for (const seed of seeds) {
-      const file = join(dir, method, `seed-${seed}`, 'train.json');
-      if (!existsSync(file)) continue;
-      const t = JSON.parse(readFileSync(file, 'utf8')) as { best_epoch: number; history: BidfclEpochRecord[] };
-      const bi = t.history.filter((h) => h.phase === 'bi-level');
+      const t = readTrainJson(dir, method, seed);
+      if (t === null) continue;
+      const bi = (t.history as BidfclEpochRecord[]).filter((h) => h.phase === 'bi-level');
       const w = warm.get(`${method}/${seed}`);
-      push('kept', t.best_epoch);
+      push('kept', t.record.best_epoch);
       push('warm', w);
       if (w !== undefined && bi.length > 0) {
         push('best', Math.max(...bi.map((h) => h.val)) - w);

@@ -3,7 +3,7 @@
  * metrics.json, report.md, plots/*.svg and report.html (each atomically). Used at the end of `train` and
  * by `evaluate --run`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBidfclMethod, type Config, type MethodConfig } from '../config/schema.js';
 import { writeFileAtomic } from '../data/atomic.js';
@@ -13,11 +13,10 @@ import { pairedBootstrap } from '../metrics/bootstrap.js';
 import { loadTrained } from '../nn/predictor.js';
 import { htmlReport } from '../report/html.js';
 import { markdownReport } from '../report/markdown.js';
-import { METRICS_VERSION, overBudget, runRecord, summarise, type Comparison, type MethodSummary, type MetricsFile, type RunRecord, type TrainRecord } from '../report/metrics-json.js';
+import { METRICS_VERSION, overBudget, runRecord, summarise, type Comparison, type MethodSummary, type MetricsFile, type RunRecord } from '../report/metrics-json.js';
 import { buildPlots, type Histories } from '../report/plots.js';
-import { modelDir, seedDir } from '../report/run-dir.js';
+import { modelDir, readTrainJson } from '../report/run-dir.js';
 import { renderChart } from '../report/svg/chart.js';
-import type { EpochRecord } from '../train/loop.js';
 import { Evaluator } from './evaluate.js';
 
 export interface EvaluateResult {
@@ -78,12 +77,6 @@ function headlineComparison(
   return { method: best.method, reference: reference!, metric: 'eom_revenue', test_rows: test.n, seconds, ...boot };
 }
 
-function readTrainJson(file: string): { record: TrainRecord; history: EpochRecord[] } | null {
-  if (!existsSync(file)) return null;
-  const { history, ...record } = JSON.parse(readFileSync(file, 'utf8')) as TrainRecord & { history?: EpochRecord[] };
-  return { record, history: history ?? [] };
-}
-
 export async function evaluateRun(runDir: string, config: Config, test?: DataTable): Promise<EvaluateResult> {
   const split = test ?? (await loadTestSplit(config));
   const evaluator = new Evaluator(split, config.budget, config.evaluate.budgets);
@@ -96,7 +89,7 @@ export async function evaluateRun(runDir: string, config: Config, test?: DataTab
       if (!existsSync(join(dir, 'model.json'))) continue;
       const tm = await loadTrained(dir);
       try {
-        const train = readTrainJson(join(seedDir(runDir, method.id, seed), 'train.json'));
+        const train = readTrainJson(runDir, method.id, seed);
         const pred = evaluator.predict(tm);
         runs.push(runRecord({ id: method.id, kind: method.kind, data: dataSource(method) }, seed, evaluator.evaluatePredictions(pred), train?.record ?? null));
         if (!matches.has(method.id)) matches.set(method.id, { counts: new Uint16Array(split.n), total: 0 });
